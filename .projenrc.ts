@@ -38,12 +38,22 @@ const project = new typescript.TypeScriptProject({
     'yaml@^2',
     '@viz-js/viz@^3',
     'ts-node@^10',
+    '@cdktf/provider-aws@~20.1.0',
+    '@cdktf/provider-random@^12',
   ],
   devDeps: [
     '@types/node@^20',
     '@types/semver@^7',
     'adm-zip@^0.5',
     '@types/adm-zip@^0.5',
+    '@cdktf/provider-generator@0.21.0',
+    'jsii-pacmak@1.112.0',
+    'kubernetes-models@^5',
+    '@kubernetes-models/flux-cd@^4',
+    '@kubernetes-models/cert-manager@^6',
+    '@kubernetes-models/external-secrets@^2',
+    '@kubernetes-models/validate@^5',
+    'fast-check@^4',
   ],
   tsconfig: {
     compilerOptions: {

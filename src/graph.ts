@@ -60,9 +60,6 @@ export class BlueprintGraph {
         if (!semver.satisfies(target.spec.version, d.version)) {
           issues.add(`${bp.path}.depends`, `bp-${bp.name} needs bp-${depName} ${d.version}, but the Sovereign installs bp-${depName} ${target.spec.version}; use a version that satisfies ${d.version}`);
         }
-        if (bp.spec.slot !== undefined && target.spec.slot !== undefined && target.spec.slot >= bp.spec.slot) {
-          issues.add(`${bp.path}.depends`, `bp-${bp.name} (slot ${bp.spec.slot}) depends on bp-${depName} (slot ${target.spec.slot}); a dependency must have a lower slot number`);
-        }
         if (!list.includes(depName)) {
           list.push(depName);
           edges.push({ from: bp.name, to: depName, range: d.version, alias: d.alias });
