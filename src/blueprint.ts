@@ -317,7 +317,8 @@ export abstract class Blueprint<S extends TSchema = TSchema> extends Construct {
   /** The chart holding this Blueprint's overlay objects (built on first use). */
   public get overlayScope(): Chart {
     if (!this.overlayChart) {
-      this.overlayChart = new Chart(this, 'overlays', { namespace: this.namespace, disableResourceNameHashes: true });
+      // No chart namespace: cdk8s would stamp it on cluster-scoped kinds too; the writer adds it to namespaced kinds.
+      this.overlayChart = new Chart(this, 'overlays', { disableResourceNameHashes: true });
       this.overlays(this.overlayChart);
     }
     return this.overlayChart;

@@ -84,15 +84,19 @@ function allowedOf(schema: TSchema): string | undefined {
   }
   if (Array.isArray(s.enum)) return `one of ${s.enum.map((x) => JSON.stringify(x)).join(', ')}`;
   if (s.pattern) return `a string matching ${s.pattern}`;
-  if (s.format) return `a ${s.format}`;
+  if (s.format) return article(s.format);
   const range: string[] = [];
   if (s.minimum !== undefined) range.push(`>= ${s.minimum}`);
   if (s.maximum !== undefined) range.push(`<= ${s.maximum}`);
-  if (range.length) return `a ${s.type ?? 'number'} ${range.join(' and ')}`;
+  if (range.length) return `${article(s.type ?? 'number')} ${range.join(' and ')}`;
   if (s.minLength !== undefined || s.maxLength !== undefined) return `a string of ${s.minLength ?? 0} to ${s.maxLength ?? '∞'} characters`;
   if (s.minItems !== undefined || s.maxItems !== undefined) return `a list of ${s.minItems ?? 0} to ${s.maxItems ?? '∞'} items`;
-  if (s.type) return `a ${s.type}`;
+  if (s.type) return article(s.type);
   return undefined;
+}
+
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /**

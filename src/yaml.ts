@@ -33,8 +33,10 @@ function isPlainSafe(s: string): boolean {
   if (!PLAIN_BODY.test(s)) return false;
   if (s.endsWith(' ') || s.endsWith(':')) return false;
   if (s.includes(': ') || s.includes(' #')) return false;
-  // A leading '.' followed by a digit or letters can be .inf/.nan/.5: quote it.
-  if (s[0] === '.' && s.length > 1 && /[0-9a-zA-Z]/.test(s[1])) return false;
+  // YAML 1.1 parsers with a loose float pattern read `e0` or `E5` as numbers.
+  if (/^[-+]?[0-9_.]*[eE][-+]?[0-9]+$/.test(s)) return false;
+  // A leading '.' can read as .inf/.nan/.5 or '.' (NaN in YAML 1.1); only relative paths stay plain.
+  if (s[0] === '.' && !/^\.\.?\/./.test(s)) return false;
   return true;
 }
 

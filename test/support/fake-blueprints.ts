@@ -1,0 +1,38 @@
+/**
+ * Small Blueprints defined in tests, the way a third party would define them in its own package.
+ */
+import { Chart } from 'cdk8s';
+import { Type } from '@sinclair/typebox';
+import { Blueprint, BlueprintClass, BlueprintRef, blueprintSpec, DependencyDecl, helmChart } from '../../src/blueprint';
+import { strictObject } from '../../src/values';
+import { k8s } from 'cdk8s-plus-28';
+
+const Values = strictObject({ replicas: Type.Integer({ minimum: 1, maximum: 5 }), mode: Type.Union([Type.Literal('a'), Type.Literal('b')]) });
+
+/** Makes a Blueprint class with the given name, version and dependencies (thunks allow cycles). */
+export function fakeBlueprint(name: string, version = '1.0.0', depends: readonly (BlueprintRef | DependencyDecl)[] = [], slot?: number): BlueprintClass {
+  class Fake extends Blueprint<typeof Values> {
+    public static readonly spec = blueprintSpec({
+      name,
+      version,
+      slot,
+      section: 'pts-test',
+      card: { title: name, summary: `test Blueprint ${name}` },
+      upstream: [helmChart(`${name}-chart`, '0.1.0', 'https://charts.example.test')],
+      namespace: name,
+      depends,
+      values: Values,
+      defaults: { replicas: 1, mode: 'a' },
+    });
+
+    protected chartValues() {
+      return { replicaCount: this.values.replicas, mode: this.values.mode };
+    }
+
+    protected overlays(scope: Chart): void {
+      new k8s.KubeConfigMap(scope, 'settings', { metadata: { name: `${name}-settings` }, data: { mode: this.values.mode } });
+    }
+  }
+  Object.defineProperty(Fake, 'name', { value: `Fake_${name.replace(/-/g, '_')}` });
+  return Fake;
+}
