@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatIssue, isCatalystError } from './errors';
 import { writeAtomically } from './output';
-import { Sovereign } from './sovereign';
+import { isSovereign, Sovereign } from './sovereign';
 import { synthesize, SynthResult } from './synth';
 import { catalog } from './catalog';
 
@@ -54,10 +54,15 @@ function parse(argv: readonly string[]): Args {
   return { command: command ?? '', flags };
 }
 
-function flag(args: Args, name: string, allowed: readonly string[]): string | undefined {
+/** Rejects options the command does not take. */
+function allowOnly(args: Args, allowed: readonly string[]): void {
   for (const k of args.flags.keys()) {
     if (!allowed.includes(k)) throw new UsageError(`unknown option --${k} for '${args.command}'; allowed: ${allowed.map((x) => `--${x}`).join(', ') || '(none)'}`);
   }
+}
+
+function flag(args: Args, name: string, allowed: readonly string[]): string | undefined {
+  allowOnly(args, allowed);
   const v = args.flags.get(name);
   if (v === true) throw new UsageError(`--${name} needs a value`);
   return v;
@@ -73,7 +78,7 @@ export function loadSovereign(appFile: string | undefined): Sovereign {
   const file = path.resolve(appFile);
   if (!fs.existsSync(file)) throw new UsageError(`--app ${appFile}: no such file`);
   if (/\.[cm]?tsx?$/.test(file)) registerTypeScript(appFile);
-  let mod: Record<string, unknown>;
+  let mod: unknown;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(file);
@@ -81,9 +86,10 @@ export function loadSovereign(appFile: string | undefined): Sovereign {
     if (isCatalystError(e)) throw e;
     throw new UserProgramError(`${appFile} threw while loading:\n${(e as Error)?.stack ?? String(e)}`);
   }
-  const exported = mod.default ?? mod.sovereign;
+  const m = mod as { default?: unknown; sovereign?: unknown } | undefined;
+  const exported = typeof mod === 'function' || isSovereign(mod) ? mod : m?.default ?? m?.sovereign;
   let value: unknown = exported;
-  if (typeof exported === 'function' && !(exported.prototype instanceof Sovereign)) {
+  if (typeof exported === 'function') {
     try {
       value = (exported as () => unknown)();
     } catch (e) {
@@ -91,8 +97,8 @@ export function loadSovereign(appFile: string | undefined): Sovereign {
       throw new UserProgramError(`${appFile}: its default export threw:\n${(e as Error)?.stack ?? String(e)}`);
     }
   }
-  if (!(value instanceof Sovereign)) {
-    throw new UsageError(`${appFile} must export a Sovereign (or a function returning one) as default export or as 'sovereign'`);
+  if (!isSovereign(value)) {
+    throw new UsageError(`${appFile} must export a Sovereign (or a function returning one): module.exports, export default, or export const sovereign`);
   }
   return value;
 }
@@ -150,8 +156,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'catalog': {
+      allowOnly(args, ['json']);
       const json = args.flags.has('json');
-      flag(args, 'json', ['json']);
       const entries = catalog();
       if (json) {
         process.stdout.write(JSON.stringify(entries, null, 2) + '\n');

@@ -73,6 +73,16 @@ function isBlueprintClass(v: unknown): v is BlueprintClass {
   return typeof v === 'function' && typeof (v as { spec?: unknown }).spec === 'object';
 }
 
+const SOVEREIGN_BRAND = Symbol.for('catalyst-cdk.Sovereign');
+
+/**
+ * True for a Sovereign, also one built by another copy of this library (a user program
+ * compiled against its own install), where `instanceof` would say no.
+ */
+export function isSovereign(x: unknown): x is Sovereign {
+  return typeof x === 'object' && x !== null && (x as { [SOVEREIGN_BRAND]?: boolean })[SOVEREIGN_BRAND] === true;
+}
+
 export class Sovereign extends Construct {
   public readonly props: SovereignProps;
   /** The FQDN as written into manifests (token or literal). */
@@ -92,6 +102,7 @@ export class Sovereign extends Construct {
       throw CatalystError.at('sovereign', `props must be an object with at least fqdn and org (got ${describeValue(props)})`);
     }
     this.props = props;
+    Object.defineProperty(this, SOVEREIGN_BRAND, { value: true });
     const issues = new IssueCollector();
     validateProps(props, issues);
     issues.throwIfAny();
