@@ -36,6 +36,13 @@ export const PRE_INSTALLED_API_VERSIONS: ReadonlySet<string> = new Set([...BUILT
 /** Namespaces every cluster has; a Blueprint targeting one never declares it. */
 export const BUILT_IN_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
+/**
+ * Namespaces that exist before Flux reconciles anything: the built-in ones and flux-system,
+ * which Phase 0 creates with Flux. Declaring flux-system in a pruned Kustomization would let
+ * switching bp-flux off delete Flux itself.
+ */
+export const PRE_EXISTING_NAMESPACES: ReadonlySet<string> = new Set([...BUILT_IN_NAMESPACES, 'flux-system']);
+
 /** Kinds that are cluster-scoped (no metadata.namespace). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'Namespace',

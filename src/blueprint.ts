@@ -198,6 +198,15 @@ export function resolveRef(ref: BlueprintRef): BlueprintClass {
   return (typeof ref === 'function' && !('spec' in ref) ? (ref as () => BlueprintClass)() : ref) as BlueprintClass;
 }
 
+/**
+ * Name of a chart's objects as Helm's standard `fullname` helper computes it: the release name
+ * if it already contains the chart name, else `<release>-<chart>`, cut to 63 characters.
+ */
+export function helmFullname(releaseName: string, chart: string): string {
+  const name = releaseName.includes(chart) ? releaseName : `${releaseName}-${chart}`;
+  return name.slice(0, 63).replace(/-$/, '');
+}
+
 /** Default range for a dependency: same major version as the dependency has now. */
 export function defaultRange(version: string): string {
   const v = semver.parse(version);

@@ -55,7 +55,22 @@ function checkSubstitutions(path: string, content: string): void {
   }
 }
 
+const cache = new WeakMap<Sovereign, SynthResult>();
+
+/**
+ * Synthesizes a Sovereign. The construct tree is built once, so the result is memoized per
+ * Sovereign: calling it again returns the same files.
+ */
 export function synthesize(sov: Sovereign): SynthResult {
+  let result = cache.get(sov);
+  if (!result) {
+    result = synthesizeOnce(sov);
+    cache.set(sov, result);
+  }
+  return result;
+}
+
+function synthesizeOnce(sov: Sovereign): SynthResult {
   const flux = buildFluxTree(sov);
   const files = new Map<string, string>();
   const dir = flux.clusterDir;

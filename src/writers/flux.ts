@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { Blueprint, UpstreamChart } from '../blueprint';
 import { CatalystError, IssueCollector } from '../errors';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, HELM_CHART_MEDIA_TYPE, OCIRepository } from '../../constructs/flux';
-import { BUILT_IN_NAMESPACES, CLUSTER_SCOPED_KINDS, PRE_INSTALLED_API_VERSIONS } from '../../constructs/k8s-apis';
+import { CLUSTER_SCOPED_KINDS, PRE_EXISTING_NAMESPACES, PRE_INSTALLED_API_VERSIONS } from '../../constructs/k8s-apis';
 import type { Sovereign } from '../sovereign';
 import { FQDN_VARIABLE } from '../sovereign';
 import { JsonValue } from '../yaml';
@@ -117,7 +117,7 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
     const fileName = slotFileName(bp);
     const chart = new Chart(bp, 'flux', { disableResourceNameHashes: true });
     const ns = bp.namespace;
-    if (!BUILT_IN_NAMESPACES.has(ns) && !namespaceOwner.has(ns)) {
+    if (!PRE_EXISTING_NAMESPACES.has(ns) && !namespaceOwner.has(ns)) {
       namespaceOwner.set(ns, bp.name);
       new KubeNamespace(chart, 'namespace', {
         metadata: {
