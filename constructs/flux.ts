@@ -205,6 +205,9 @@ export interface HelmReleaseSpec {
   readonly upgrade?: HelmReleaseUpgrade;
   readonly driftDetection?: { readonly mode?: 'enabled' | 'warn' | 'disabled' };
   readonly suspend?: boolean;
+  /** Install into another cluster (e.g. an Organization's vcluster) with this kubeconfig Secret. */
+  readonly kubeConfig?: { readonly secretRef: { readonly name: string; readonly key?: string } };
+  readonly serviceAccountName?: string;
   /** Helm values. Passed through verbatim: `null` is kept (Helm reads it as "unset this default"). */
   readonly values?: { readonly [key: string]: unknown };
   readonly valuesFrom?: readonly {

@@ -170,6 +170,10 @@ export interface BlueprintProps {
   readonly path: string;
   /** The Sovereign's context. */
   readonly context: SovereignContext;
+  /** Namespace override, for an Application of this Blueprint in an Environment. @default spec.namespace */
+  readonly namespace?: string;
+  /** Helm release name override, for an Application. @default spec.releaseName */
+  readonly releaseName?: string;
 }
 
 /** What a Blueprint may know about the Sovereign it is part of. */
@@ -232,6 +236,8 @@ export abstract class Blueprint<S extends TSchema = TSchema> extends Construct {
   protected readonly context: SovereignContext;
   private readonly helmValueOverrides: { readonly [chart: string]: PlainObject };
   private overlayChart?: Chart;
+  private readonly namespaceOverride?: string;
+  private readonly releaseNameOverride?: string;
   private readonly droppable = new WeakSet<object>();
 
   constructor(scope: Construct, props: BlueprintProps) {
@@ -243,6 +249,8 @@ export abstract class Blueprint<S extends TSchema = TSchema> extends Construct {
     this.values = deepMerge(spec.defaults, props.values);
     this.install = { ...DEFAULT_INSTALL_POLICY, ...spec.install, ...props.install };
     this.helmValueOverrides = props.helmValues ?? {};
+    this.namespaceOverride = props.namespace;
+    this.releaseNameOverride = props.releaseName;
     const issues = validateAgainst(spec.values, this.values, `${props.path}.values`);
     for (const chart of Object.keys(this.helmValueOverrides)) {
       if (!spec.upstream.some((u) => u.chart === chart)) {
@@ -265,12 +273,14 @@ export abstract class Blueprint<S extends TSchema = TSchema> extends Construct {
     return `bp-${this.spec.name}`;
   }
 
+  /** Namespace the workload runs in. */
   public get namespace(): string {
-    return this.spec.namespace;
+    return this.namespaceOverride ?? this.spec.namespace;
   }
 
+  /** Helm release name of the primary chart. */
   public get releaseName(): string {
-    return this.spec.releaseName ?? this.spec.name;
+    return this.releaseNameOverride ?? this.spec.releaseName ?? this.spec.name;
   }
 
   /**

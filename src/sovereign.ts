@@ -9,6 +9,7 @@ import { BlueprintClass, BlueprintOptions, Blueprint, SovereignContext, ValuesOf
 import { CloudProps, CLOUD_PROVIDERS, HETZNER_LOCATIONS } from './cloud';
 import { CatalystError, describeValue, IssueCollector } from './errors';
 import { BlueprintGraph } from './graph';
+import { buildTenantModel, OrganizationModel, OrganizationProps } from './tenants';
 import { KIT, KitKey } from '../blueprints/kit';
 
 /** The one Flux substitution variable a Sovereign's manifests use. */
@@ -67,6 +68,8 @@ export interface SovereignProps {
    */
   readonly fqdnMode?: 'substitute' | 'literal';
   readonly gitops?: GitOpsProps;
+  /** Organizations with their Environments and Applications. */
+  readonly organizations?: readonly OrganizationProps[];
 }
 
 function isBlueprintClass(v: unknown): v is BlueprintClass {
@@ -91,6 +94,8 @@ export class Sovereign extends Construct {
   public readonly blueprints: readonly Blueprint[];
   public readonly graph: BlueprintGraph;
   public readonly gitops: Required<GitOpsProps>;
+  /** Organizations, Environments and Applications after checking. */
+  public readonly organizations: readonly OrganizationModel[];
 
   constructor(props: SovereignProps);
   constructor(scope: Construct, id: string, props: SovereignProps);
@@ -148,6 +153,14 @@ export class Sovereign extends Construct {
 
     this.graph = new BlueprintGraph(created, { disabled, path: 'sovereign' });
     this.blueprints = this.graph.ordered;
+
+    if (props.organizations !== undefined && !Array.isArray(props.organizations)) {
+      throw CatalystError.at('sovereign.organizations', `must be a list of organizations (got ${describeValue(props.organizations)})`);
+    }
+    const tenants = buildTenantModel(new Construct(this, 'tenants'), props.organizations ?? [], context);
+    issues.addAll(tenants.issues);
+    issues.throwIfAny();
+    this.organizations = tenants.orgs;
   }
 
   private instantiate(

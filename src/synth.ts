@@ -5,7 +5,10 @@
 import { CatalystError } from './errors';
 import { Sovereign, FQDN_VARIABLE } from './sovereign';
 import { blueprintResource } from './writers/blueprint-cr';
-import { buildFluxTree, EmittedObject, FluxTree } from './writers/flux';
+import { buildFluxTree, checkUnique, emitted, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
+import { tenantObjects } from './tenants';
+import { Construct } from 'constructs';
+import { CatalystError as TenantError } from './errors';
 import { JsonValue, toYaml, toYamlStream } from './yaml';
 
 /** Files by path relative to the output directory, in a deterministic order. */
@@ -89,7 +92,7 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
   }
   files.set(`${dir}/bootstrap-kit/kustomization.yaml`, kustomization(kitFiles, 'Install order; Flux dependsOn on each HelmRelease is what enforces it.'));
   files.set(`${dir}/infrastructure/kustomization.yaml`, kustomization(infraFiles, 'Objects whose CRDs bootstrap-kit HelmReleases install; reconciled after bootstrap-kit is Ready.'));
-  files.set(`${dir}/tenants/kustomization.yaml`, kustomization([], 'Organizations, Environments and Applications.'));
+  const tenantObjs = writeTenants(sov, dir, files);
   files.set(`${dir}/flux-system/sync.yaml`, stream(flux.sync));
   files.set(`${dir}/kustomization.yaml`, kustomization(['bootstrap-kit', 'infrastructure', 'tenants'], 'The whole tree; Flux reconciles the three folders as separate Kustomizations (flux-system/sync.yaml).'));
 
@@ -99,7 +102,7 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
     files.set(`blueprints/${bp.publishedName}/blueprint.yaml`, HEADER + toYaml(blueprintResource(bp, sov.graph)));
   }
 
-  const allObjects = [...flux.slots.flatMap((s) => [...s.kit, ...s.infrastructure]), ...flux.sync];
+  const allObjects = [...flux.slots.flatMap((s) => [...s.kit, ...s.infrastructure]), ...flux.sync, ...tenantObjs];
   const objectsByKind: Record<string, number> = {};
   for (const o of allObjects) objectsByKind[o.json.kind] = (objectsByKind[o.json.kind] ?? 0) + 1;
 
@@ -120,6 +123,46 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
       bytes,
     },
   };
+}
+
+/** Writes tenants/: host objects per Organization and Environment, and each Environment's folders. */
+function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>): EmittedObject[] {
+  const scope = new Construct(sov, 'tenant-objects');
+  const { files: t, issues } = tenantObjects(scope, sov.organizations, {
+    gitUrl: sov.gitops.url,
+    clusterPath: sov.gitops.path,
+    releaseObjects: (s, bp, o) => releaseObjects(s, bp, o),
+  });
+  if (issues.length) throw new TenantError(issues);
+  const all: EmittedObject[] = [];
+  const hostObjects: EmittedObject[] = [];
+  const orgFiles = new Map<string, string[]>();
+  const write = (rel: string, objs: readonly import('cdk8s').ApiObject[], owner: string): EmittedObject[] => {
+    const e = objs.map((o) => emitted(o, owner, rel));
+    files.set(`${dir}/${rel}`, stream(e));
+    return e;
+  };
+  for (const [rel, objs] of t.host) {
+    const org = rel.split('/')[1];
+    hostObjects.push(...write(rel, objs, `organizations.${org}`));
+    orgFiles.set(org, [...(orgFiles.get(org) ?? []), rel.split('/').slice(2).join('/')]);
+  }
+  for (const [org, list] of orgFiles) files.set(`${dir}/tenants/${org}/kustomization.yaml`, kustomization(list, `Organization ${org}: host-side objects; its Environments reconcile their own folders.`));
+  files.set(`${dir}/tenants/kustomization.yaml`, kustomization([...orgFiles.keys()], 'Organizations, Environments and Applications.'));
+  checkUnique(hostObjects);
+  all.push(...hostObjects);
+  for (const group of [t.releases, t.workloads]) {
+    for (const [rel, objs] of group) {
+      const parts = rel.split('/');
+      const e = write(rel, objs, `organizations.${parts[1]}.${parts[2]}`);
+      checkUnique(e);
+      all.push(...e);
+      const folder = parts.slice(0, -1).join('/');
+      files.set(`${dir}/${folder}/kustomization.yaml`, kustomization(objs.length ? [parts[parts.length - 1]] : [], 'Reconciled by the Environment\'s Kustomization.'));
+      if (!objs.length) files.delete(`${dir}/${rel}`);
+    }
+  }
+  return all;
 }
 
 /** The model as data: what a UI, a docs generator or an agent reads instead of re-deriving it. */
@@ -155,5 +198,14 @@ function platformModel(sov: Sovereign, flux: FluxTree): unknown {
       };
     }),
     edges: sov.graph.edges.map((e) => ({ from: `bp-${e.from}`, to: `bp-${e.to}`, range: e.range, ...(e.alias ? { alias: e.alias } : {}) })),
+    organizations: sov.organizations.map((o) => ({
+      name: o.name,
+      quota: o.quota,
+      environments: o.environments.map((e) => ({
+        name: e.name,
+        type: e.type,
+        applications: e.applications.map((a) => ({ name: a.name, blueprint: a.blueprint.publishedName, version: a.blueprint.spec.version, namespace: a.blueprint.namespace, placement: a.placement, dependsOn: a.dependsOn })),
+      })),
+    })),
   };
 }

@@ -15,7 +15,7 @@ import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Blueprint, UpstreamChart } from '../blueprint';
 import { CatalystError, IssueCollector } from '../errors';
-import { FluxKustomization, GitRepository, HelmRelease, HelmRepository, HELM_CHART_MEDIA_TYPE, OCIRepository } from '../../constructs/flux';
+import { DependencyReference, FluxKustomization, GitRepository, HelmRelease, HelmReleaseSpec, HelmRepository, HELM_CHART_MEDIA_TYPE, OCIRepository } from '../../constructs/flux';
 import { CLUSTER_SCOPED_KINDS, PRE_EXISTING_NAMESPACES, PRE_INSTALLED_API_VERSIONS } from '../../constructs/k8s-apis';
 import type { Sovereign } from '../sovereign';
 import { FQDN_VARIABLE } from '../sovereign';
@@ -127,77 +127,11 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
       });
     }
 
-    const sources = new Map<string, string>();
-    for (const repo of new Set(bp.spec.upstream.map((u) => u.repository))) {
-      const name = sourceName(bp, repo);
-      sources.set(repo, name);
-      if (repo.startsWith('https://')) {
-        new HelmRepository(chart, `source-${name}`, {
-          metadata: { name, namespace: FLUX_NAMESPACE, labels: labels(bp) },
-          spec: { url: repo, interval: '1h' },
-        });
-      }
-    }
-
-    let previous: string | undefined;
     const depNames: string[] = [];
     for (const d of sov.graph.dependenciesOf(bp.name)) {
       for (const n of readinessNames(sov, d, memo)) if (!depNames.includes(n)) depNames.push(n);
     }
-    for (const u of bp.spec.upstream) {
-      const name = helmReleaseName(bp, u);
-      const releaseName = releaseNameFor(bp, u);
-      let chartSpec: Pick<ConstructorParameters<typeof HelmRelease>[2]['spec'], 'chart' | 'chartRef'>;
-      if (u.repository.startsWith('oci://')) {
-        // One OCIRepository per chart: Flux pulls a single artifact per OCIRepository.
-        const ociName = bp.spec.upstream.length === 1 ? bp.publishedName : name;
-        new OCIRepository(chart, `oci-${ociName}`, {
-          metadata: { name: ociName, namespace: FLUX_NAMESPACE, labels: labels(bp) },
-          spec: {
-            url: `${u.repository}/${u.chart}`,
-            ref: { tag: u.version },
-            interval: '1h',
-            layerSelector: { mediaType: HELM_CHART_MEDIA_TYPE, operation: 'copy' },
-          },
-        });
-        chartSpec = { chartRef: { kind: 'OCIRepository', name: ociName, namespace: FLUX_NAMESPACE } };
-      } else {
-        chartSpec = {
-          chart: {
-            spec: {
-              chart: u.chart,
-              version: u.version,
-              sourceRef: { kind: 'HelmRepository', name: sources.get(u.repository)!, namespace: FLUX_NAMESPACE },
-            },
-          },
-        };
-      }
-      const dependsOn = previous ? [previous, ...depNames] : depNames;
-      const values = bp.helmValuesFor(u);
-      new HelmRelease(chart, `release-${name}`, {
-        metadata: { name, namespace: FLUX_NAMESPACE, labels: labels(bp) },
-        spec: {
-          interval: bp.install.interval,
-          releaseName,
-          targetNamespace: ns,
-          storageNamespace: ns,
-          ...chartSpec,
-          ...(bp.install.timeout ? { timeout: bp.install.timeout } : {}),
-          ...(dependsOn.length ? { dependsOn: dependsOn.map((n) => ({ name: n, namespace: FLUX_NAMESPACE })) } : {}),
-          install: {
-            ...(bp.install.disableWait ? { disableWait: true } : {}),
-            remediation: { retries: bp.install.retries },
-          },
-          upgrade: {
-            ...(bp.install.disableWait ? { disableWait: true } : {}),
-            ...(bp.install.preserveValues ? { preserveValues: true } : {}),
-            remediation: { retries: bp.install.retries },
-          },
-          values,
-        },
-      });
-      previous = name;
-    }
+    releaseObjects(chart, bp, { namespace: FLUX_NAMESPACE, dependsOn: depNames.map((name) => ({ name, namespace: FLUX_NAMESPACE })) });
 
     const kit: EmittedObject[] = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => emitted(o, bp.name, `bootstrap-kit/${fileName}`));
     const infrastructure: EmittedObject[] = [];
@@ -230,11 +164,102 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
   return { clusterDir, slots, sync, warnings };
 }
 
+/** Where and how a Blueprint's chart sources and HelmReleases are written. */
+export interface ReleaseOptions {
+  /** Namespace of the sources and HelmReleases (flux-system for the kit, the org namespace for Applications). */
+  readonly namespace: string;
+  /** HelmReleases the primary release waits for. */
+  readonly dependsOn: readonly DependencyReference[];
+  /** Prefix for object names (an Application's environment), default none. */
+  readonly namePrefix?: string;
+  /** Install into another cluster with this kubeconfig Secret (an Organization's vcluster). */
+  readonly kubeConfig?: { readonly secretRef: { readonly name: string; readonly key?: string } };
+  /** Extra labels on every object. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The chart source(s) and HelmRelease(s) of one Blueprint: one HelmRepository per https
+ * repository, one OCIRepository per oci:// chart, one HelmRelease per upstream chart (the last
+ * is the primary; earlier ones, such as CRD charts, install first).
+ */
+export function releaseObjects(scope: Construct, bp: Blueprint, options: ReleaseOptions): void {
+  const prefix = options.namePrefix ? `${options.namePrefix}-` : '';
+  const lbl = { ...labels(bp), ...options.labels };
+  const ns = bp.namespace;
+  const sources = new Map<string, string>();
+  for (const repo of new Set(bp.spec.upstream.map((u) => u.repository))) {
+    const name = prefix + sourceName(bp, repo);
+    sources.set(repo, name);
+    if (repo.startsWith('https://')) {
+      new HelmRepository(scope, `source-${name}`, {
+        metadata: { name, namespace: options.namespace, labels: lbl },
+        spec: { url: repo, interval: '1h' },
+      });
+    }
+  }
+  let previous: string | undefined;
+  for (const u of bp.spec.upstream) {
+    const name = prefix + helmReleaseName(bp, u);
+    let chartSpec: Pick<HelmReleaseSpec, 'chart' | 'chartRef'>;
+    if (u.repository.startsWith('oci://')) {
+      // One OCIRepository per chart: Flux pulls a single artifact per OCIRepository.
+      const ociName = bp.spec.upstream.length === 1 ? prefix + bp.publishedName : name;
+      new OCIRepository(scope, `oci-${ociName}`, {
+        metadata: { name: ociName, namespace: options.namespace, labels: lbl },
+        spec: {
+          url: `${u.repository}/${u.chart}`,
+          ref: { tag: u.version },
+          interval: '1h',
+          layerSelector: { mediaType: HELM_CHART_MEDIA_TYPE, operation: 'copy' },
+        },
+      });
+      chartSpec = { chartRef: { kind: 'OCIRepository', name: ociName, namespace: options.namespace } };
+    } else {
+      chartSpec = {
+        chart: {
+          spec: {
+            chart: u.chart,
+            version: u.version,
+            sourceRef: { kind: 'HelmRepository', name: sources.get(u.repository)!, namespace: options.namespace },
+          },
+        },
+      };
+    }
+    const dependsOn = previous ? [{ name: previous, namespace: options.namespace }, ...options.dependsOn] : options.dependsOn;
+    new HelmRelease(scope, `release-${name}`, {
+      metadata: { name, namespace: options.namespace, labels: lbl },
+      spec: {
+        interval: bp.install.interval,
+        releaseName: releaseNameFor(bp, u),
+        targetNamespace: ns,
+        storageNamespace: ns,
+        ...chartSpec,
+        ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
+        ...(bp.install.timeout ? { timeout: bp.install.timeout } : {}),
+        ...(dependsOn.length ? { dependsOn } : {}),
+        install: {
+          ...(bp.install.disableWait ? { disableWait: true } : {}),
+          ...(options.kubeConfig ? { createNamespace: true } : {}),
+          remediation: { retries: bp.install.retries },
+        },
+        upgrade: {
+          ...(bp.install.disableWait ? { disableWait: true } : {}),
+          ...(bp.install.preserveValues ? { preserveValues: true } : {}),
+          remediation: { retries: bp.install.retries },
+        },
+        values: bp.helmValuesFor(u),
+      },
+    });
+    previous = name;
+  }
+}
+
 function overlayObjects(bp: Blueprint): ApiObject[] {
   return bp.overlayScope.node.findAll().filter(ApiObject.isApiObject);
 }
 
-function emitted(obj: ApiObject, owner: string, file: string, defaultNamespace?: string): EmittedObject {
+export function emitted(obj: ApiObject, owner: string, file: string, defaultNamespace?: string): EmittedObject {
   const json = obj.toJson() as EmittedObject['json'];
   const { name, namespace, ...rest } = json.metadata;
   const ns = namespace ?? (defaultNamespace && !CLUSTER_SCOPED_KINDS.has(json.kind) ? defaultNamespace : undefined);
@@ -244,7 +269,7 @@ function emitted(obj: ApiObject, owner: string, file: string, defaultNamespace?:
 }
 
 /** Two objects with the same kind/namespace/name would collide in Kustomize and in the cluster. */
-function checkUnique(objects: readonly EmittedObject[]): void {
+export function checkUnique(objects: readonly EmittedObject[]): void {
   const seen = new Map<string, EmittedObject>();
   const issues = new IssueCollector();
   for (const o of objects) {

@@ -1,0 +1,436 @@
+/**
+ * Organizations → Environments → Applications as code (UPSTREAM §1.1).
+ *
+ * On the host cluster, per Organization: namespace `{org}` with Pod Security `restricted`,
+ * ResourceQuota, LimitRange, default-deny NetworkPolicies with explicit allows, RoleBindings of
+ * the org roles to Keycloak groups, and a vcluster (HelmRelease) whose kubeconfig Secret
+ * `vc-{org}` the Environments use.
+ *
+ * Per Environment `{org}-{env}`: a GitRepository on the Sovereign repo at the branch of its
+ * type (develop→dev, staging→stg, main→prod) and two Kustomizations: `releases` on the host
+ * (HelmReleases that install into the vcluster through `kubeConfig.secretRef`) and `workloads`,
+ * which applies plain manifests inside the vcluster (`kubeConfig.secretRef` on the Kustomization).
+ *
+ * Per Application: a HelmRelease (chart Blueprints) or manifests (manifest-only Blueprints), in
+ * namespace `{app}-{env}` of the vcluster, with `dependsOn` on the Applications it needs.
+ */
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Blueprint, BlueprintClass, BlueprintOptions, PlacementMode, SovereignContext, ValuesOf } from './blueprint';
+import { describeValue, Issue } from './errors';
+import { ENV_BRANCH, EnvType, ENV_TYPES, environmentName, orgSlugProblem } from './naming';
+import { FluxKustomization, GitRepository, HelmRelease, HelmRepository } from '../constructs/flux';
+import { BUILT_IN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../constructs/k8s-apis';
+
+/** vcluster chart pin (loft.sh); the upstream tenant example used `0.33.*`: pinned here. */
+export const VCLUSTER_CHART = { chart: 'vcluster', version: '0.33.0', repository: 'https://charts.loft.sh' } as const;
+export const VCLUSTER_IMAGE = { registry: 'ghcr.io', repository: 'loft-sh/vcluster-oss', tag: '0.33.0' } as const;
+
+/** Compute and object budget of one Organization's namespace on the host. */
+export interface TenantQuota {
+  /** Total CPU requests. @default '8' */
+  readonly cpu?: string;
+  /** Total memory requests. @default '16Gi' */
+  readonly memory?: string;
+  /** Total PVC storage. @default '100Gi' */
+  readonly storage?: string;
+  /** Maximum pods. @default 100 */
+  readonly pods?: number;
+}
+
+export const DEFAULT_QUOTA: Required<TenantQuota> = { cpu: '8', memory: '16Gi', storage: '100Gi', pods: 100 };
+
+export interface ApplicationPlacement {
+  readonly mode: PlacementMode;
+  readonly regions?: readonly string[];
+}
+
+/** An installed Blueprint in an Environment. */
+export interface ApplicationProps<C extends BlueprintClass = BlueprintClass> extends BlueprintOptions<ValuesOf<C>> {
+  /** Application name (DNS label), unique in its Environment. */
+  readonly name: string;
+  readonly blueprint: C;
+  /** @default the Blueprint's default placement mode, one region */
+  readonly placement?: ApplicationPlacement;
+}
+
+/** Typed helper: `app('chat', LibreChat, { values: {...} })`. */
+export function app<C extends BlueprintClass>(name: string, blueprint: C, options: BlueprintOptions<ValuesOf<C>> & { readonly placement?: ApplicationPlacement } = {}): ApplicationProps<C> {
+  return { name, blueprint, ...options };
+}
+
+export interface EnvironmentProps {
+  readonly type: EnvType;
+  readonly applications?: readonly ApplicationProps[];
+}
+
+export interface OrganizationProps {
+  /** Slug `^[a-z][a-z0-9-]{2,31}$`, not reserved. Also the namespace and vcluster name. */
+  readonly name: string;
+  readonly displayName?: string;
+  readonly quota?: TenantQuota;
+  readonly environments?: readonly EnvironmentProps[];
+}
+
+/** One Application after checking. */
+export interface ApplicationModel {
+  readonly name: string;
+  readonly path: string;
+  readonly blueprint: Blueprint;
+  readonly placement: ApplicationPlacement;
+  /** Applications of the same Environment it depends on. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface EnvironmentModel {
+  readonly org: string;
+  readonly type: EnvType;
+  readonly name: string;
+  readonly path: string;
+  readonly applications: readonly ApplicationModel[];
+}
+
+export interface OrganizationModel {
+  readonly name: string;
+  readonly path: string;
+  readonly displayName: string;
+  readonly quota: Required<TenantQuota>;
+  readonly environments: readonly EnvironmentModel[];
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
+
+/** Namespace of an Application inside its Organization's vcluster. */
+export function applicationNamespace(appName: string, env: EnvType): string {
+  return `${appName}-${env}`;
+}
+
+/**
+ * Checks the organizations and instantiates every Application's Blueprint under `scope`.
+ * Returns the model and the issues found (all of them, each with its field path).
+ */
+export function buildTenantModel(
+  scope: Construct,
+  organizations: readonly OrganizationProps[],
+  platform: SovereignContext,
+): { readonly orgs: readonly OrganizationModel[]; readonly issues: readonly Issue[] } {
+  const issues: Issue[] = [];
+  const orgs: OrganizationModel[] = [];
+  const seenOrgs = new Map<string, string>();
+  organizations.forEach((o, i) => {
+    const path = `sovereign.organizations[${i}]`;
+    if (!o || typeof o !== 'object') {
+      issues.push({ path, message: `must be an object with at least a name (got ${describeValue(o)})` });
+      return;
+    }
+    const problem = orgSlugProblem(o.name);
+    if (problem) issues.push({ path: `${path}.name`, message: problem });
+    const prior = seenOrgs.get(o.name);
+    if (prior) issues.push({ path: `${path}.name`, message: `duplicate Organization ${JSON.stringify(o.name)}: also declared at ${prior}` });
+    seenOrgs.set(o.name, path);
+    const quota = { ...DEFAULT_QUOTA, ...o.quota };
+    for (const key of ['cpu', 'memory', 'storage'] as const) {
+      if (!QUANTITY.test(String(quota[key]))) issues.push({ path: `${path}.quota.${key}`, message: `must be a Kubernetes quantity such as 8, 500m or 16Gi (got ${describeValue(quota[key])})` });
+    }
+    if (!Number.isInteger(quota.pods) || quota.pods < 1) issues.push({ path: `${path}.quota.pods`, message: `must be an integer >= 1 (got ${describeValue(quota.pods)})` });
+
+    const envs: EnvironmentModel[] = [];
+    const seenEnvs = new Set<string>();
+    (o.environments ?? []).forEach((e, j) => {
+      const epath = `${path}.environments[${j}]`;
+      if (!e || !(e.type in ENV_TYPES)) {
+        issues.push({ path: `${epath}.type`, message: `must be one of ${Object.keys(ENV_TYPES).join(', ')} (got ${describeValue(e?.type)})` });
+        return;
+      }
+      if (seenEnvs.has(e.type)) {
+        issues.push({ path: `${epath}.type`, message: `duplicate Environment ${environmentName(o.name, e.type)} in Organization ${o.name}` });
+        return;
+      }
+      seenEnvs.add(e.type);
+      envs.push(buildEnvironment(scope, o.name, e, epath, platform, issues));
+    });
+    orgs.push({ name: o.name, path, displayName: o.displayName ?? o.name, quota, environments: envs });
+  });
+  return { orgs, issues };
+}
+
+function buildEnvironment(scope: Construct, org: string, e: EnvironmentProps, path: string, platform: SovereignContext, issues: Issue[]): EnvironmentModel {
+  const instances = new Map<string, Blueprint>();
+  const byName = new Map<string, { blueprint: Blueprint; path: string }>();
+  const context: SovereignContext = {
+    fqdn: platform.fqdn,
+    org: platform.org,
+    // Inside an Environment, a dependency resolves to an Application of the same Environment first.
+    find: <B extends Blueprint>(cls: BlueprintClass<B>) => (instances.get(cls.spec.name) as B | undefined) ?? platform.find(cls),
+    findByName: (name: string) => instances.get(name) ?? platform.findByName(name),
+  };
+  const created: { props: ApplicationProps; path: string; blueprint: Blueprint }[] = [];
+  (e.applications ?? []).forEach((a, k) => {
+    const apath = `${path}.applications[${k}]`;
+    if (!a || typeof a.name !== 'string' || !DNS_LABEL.test(a.name) || a.name.length > 40) {
+      issues.push({ path: `${apath}.name`, message: `must be a DNS label of at most 40 characters (got ${describeValue(a?.name)})` });
+      return;
+    }
+    if (typeof a.blueprint !== 'function' || typeof (a.blueprint as { spec?: unknown }).spec !== 'object') {
+      issues.push({ path: `${apath}.blueprint`, message: `must be a Blueprint class from the catalog (got ${describeValue(a.blueprint)})` });
+      return;
+    }
+    if (byName.has(a.name)) {
+      issues.push({ path: `${apath}.name`, message: `duplicate Application ${JSON.stringify(a.name)} in Environment ${environmentName(org, e.type)}: also at ${byName.get(a.name)!.path}` });
+      return;
+    }
+    const holder = new Construct(scope, `${org}-${e.type}-${a.name}`);
+    const bp = new a.blueprint(holder, {
+      values: a.values,
+      helmValues: a.helmValues,
+      install: a.install,
+      path: apath,
+      context,
+      namespace: applicationNamespace(a.name, e.type),
+      releaseName: a.name,
+    });
+    issues.push(...bp.issues);
+    byName.set(a.name, { blueprint: bp, path: apath });
+    if (!instances.has(bp.name)) instances.set(bp.name, bp);
+    created.push({ props: a, path: apath, blueprint: bp });
+  });
+
+  const apps: ApplicationModel[] = [];
+  for (const { props, path: apath, blueprint } of created) {
+    const spec = blueprint.spec;
+    const placementSchema = spec.placement ?? { modes: ['single-region'] as const, default: 'single-region' as const };
+    const placement: ApplicationPlacement = props.placement ?? { mode: placementSchema.default };
+    if (!placementSchema.modes.includes(placement.mode)) {
+      issues.push({ path: `${apath}.placement.mode`, message: `bp-${spec.name} does not support placement ${describeValue(placement.mode)}; allowed: ${placementSchema.modes.join(', ')}` });
+    }
+    const regions = placement.regions?.length ?? 1;
+    if (spec.placement?.minRegions !== undefined && regions < spec.placement.minRegions) {
+      issues.push({ path: `${apath}.placement.regions`, message: `bp-${spec.name} needs at least ${spec.placement.minRegions} regions (got ${regions})` });
+    }
+    if (spec.placement?.maxRegions !== undefined && regions > spec.placement.maxRegions) {
+      issues.push({ path: `${apath}.placement.regions`, message: `bp-${spec.name} allows at most ${spec.placement.maxRegions} regions (got ${regions})` });
+    }
+    const dependsOn: string[] = [];
+    for (const d of blueprint.dependencies()) {
+      const depName = d.blueprint.spec.name;
+      const sibling = created.find((c) => c.blueprint.name === depName);
+      if (sibling) {
+        if (!dependsOn.includes(sibling.props.name)) dependsOn.push(sibling.props.name);
+      } else if (!platform.findByName(depName)) {
+        issues.push({
+          path: `${apath}.blueprint`,
+          message: `bp-${spec.name} needs bp-${depName}${d.alias ? ` (as ${d.alias})` : ''}: add an Application of it to Environment ${environmentName(org, e.type)} or install it in the Sovereign`,
+        });
+      }
+    }
+    apps.push({ name: props.name, path: apath, blueprint, placement, dependsOn });
+  }
+  return { org, type: e.type, name: environmentName(org, e.type), path, applications: apps };
+}
+
+/** Files of one tenant tree, relative to the cluster folder, as ApiObjects per file. */
+export interface TenantFiles {
+  /** `tenants/<org>/org.yaml`, `tenants/<org>/<env>.yaml`, listed in tenants/ kustomizations. */
+  readonly host: ReadonlyMap<string, readonly ApiObject[]>;
+  /** `tenants/<org>/<env>/releases/*.yaml`: host-side HelmReleases, reconciled by the Environment. */
+  readonly releases: ReadonlyMap<string, readonly ApiObject[]>;
+  /** `tenants/<org>/<env>/workloads/*.yaml`: applied inside the vcluster. */
+  readonly workloads: ReadonlyMap<string, readonly ApiObject[]>;
+}
+
+export interface TenantSynthOptions {
+  readonly gitUrl: string;
+  readonly clusterPath: string;
+  /** Writes one Blueprint's chart sources + HelmReleases (shared with the kit writer). */
+  readonly releaseObjects: (scope: Construct, bp: Blueprint, opts: { namespace: string; dependsOn: { name: string; namespace?: string }[]; namePrefix: string; kubeConfig: { secretRef: { name: string; key: string } }; labels: Record<string, string> }) => void;
+}
+
+/** The host-side and vcluster-side objects of every Organization. */
+export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel[], options: TenantSynthOptions): { files: TenantFiles; issues: Issue[] } {
+  const host = new Map<string, ApiObject[]>();
+  const releases = new Map<string, ApiObject[]>();
+  const workloads = new Map<string, ApiObject[]>();
+  const issues: Issue[] = [];
+  const objectsOf = (c: Construct) => c.node.findAll().filter(ApiObject.isApiObject);
+
+  for (const org of orgs) {
+    const ns = org.name;
+    const lbl = { 'app.kubernetes.io/managed-by': 'catalyst-cdk', 'catalyst.openova.io/organization': org.name };
+    const kubeConfig = { secretRef: { name: `vc-${org.name}`, key: 'config' } };
+    const c = new Chart(scope, `tenant-${org.name}`, { disableResourceNameHashes: true });
+    new k8s.KubeNamespace(c, 'ns', {
+      metadata: {
+        name: ns,
+        labels: {
+          ...lbl,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+        annotations: { 'catalyst.openova.io/display-name': org.displayName },
+      },
+    });
+    new k8s.KubeResourceQuota(c, 'quota', {
+      metadata: { name: 'org-quota', namespace: ns, labels: lbl },
+      spec: {
+        hard: {
+          'requests.cpu': k8s.Quantity.fromString(org.quota.cpu),
+          'requests.memory': k8s.Quantity.fromString(org.quota.memory),
+          'limits.memory': k8s.Quantity.fromString(org.quota.memory),
+          'requests.storage': k8s.Quantity.fromString(org.quota.storage),
+          'pods': k8s.Quantity.fromNumber(org.quota.pods),
+        },
+      },
+    });
+    new k8s.KubeLimitRange(c, 'limits', {
+      metadata: { name: 'org-defaults', namespace: ns, labels: lbl },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+          default: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('512Mi') },
+        }],
+      },
+    });
+    // Default deny, then the few flows a vcluster needs: DNS, its own namespace, the host API server.
+    new k8s.KubeNetworkPolicy(c, 'deny-all', {
+      metadata: { name: 'deny-all', namespace: ns, labels: lbl },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new k8s.KubeNetworkPolicy(c, 'allow-same-namespace', {
+      metadata: { name: 'allow-same-namespace', namespace: ns, labels: lbl },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+    });
+    new k8s.KubeNetworkPolicy(c, 'allow-dns', {
+      metadata: { name: 'allow-dns', namespace: ns, labels: lbl },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(c, 'allow-apiserver', {
+      metadata: { name: 'allow-apiserver', namespace: ns, labels: lbl },
+      spec: {
+        podSelector: { matchLabels: { app: 'vcluster' } },
+        policyTypes: ['Egress'],
+        egress: [{ ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }] }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(c, 'allow-flux', {
+      metadata: { name: 'allow-flux', namespace: ns, labels: lbl },
+      spec: {
+        podSelector: { matchLabels: { app: 'vcluster' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flux-system' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8443) }] }],
+      },
+    });
+    // Org roles of §1 bound to Keycloak groups; the built-in aggregated ClusterRoles carry the rules.
+    for (const [role, clusterRole] of [['org-admin', 'admin'], ['org-developer', 'edit'], ['org-viewer', 'view']] as const) {
+      new k8s.KubeRoleBinding(c, `rb-${role}`, {
+        metadata: { name: role, namespace: ns, labels: lbl },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `oidc:/${org.name}/${role}` }],
+      });
+    }
+    new HelmRepository(c, 'loft', {
+      metadata: { name: 'loft', namespace: ns, labels: lbl },
+      spec: { url: VCLUSTER_CHART.repository, interval: '1h' },
+    });
+    new HelmRelease(c, 'vcluster', {
+      metadata: { name: 'vcluster', namespace: ns, labels: lbl },
+      spec: {
+        interval: '15m',
+        releaseName: 'vcluster',
+        targetNamespace: ns,
+        storageNamespace: ns,
+        chart: { spec: { chart: VCLUSTER_CHART.chart, version: VCLUSTER_CHART.version, sourceRef: { kind: 'HelmRepository', name: 'loft', namespace: ns } } },
+        install: { remediation: { retries: 3 } },
+        upgrade: { remediation: { retries: 3 } },
+        values: {
+          controlPlane: {
+            distro: { k8s: { enabled: true } },
+            backingStore: { database: { embedded: { enabled: true } } },
+            statefulSet: {
+              image: { ...VCLUSTER_IMAGE },
+              persistence: { volumeClaim: { size: '5Gi' } },
+              resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+              security: { podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containerSecurityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 12345, capabilities: { drop: ['ALL'] } } },
+            },
+          },
+          sync: { toHost: { services: { enabled: true } }, fromHost: { ingressClasses: { enabled: true } } },
+          exportKubeConfig: { server: `https://vcluster.${ns}:443`, secret: { name: kubeConfig.secretRef.name } },
+        },
+      },
+    });
+    host.set(`tenants/${org.name}/org.yaml`, objectsOf(c));
+
+    for (const env of org.environments) {
+      const e = new Chart(scope, `tenant-${org.name}-${env.type}`, { disableResourceNameHashes: true });
+      const envLabels = { ...lbl, 'catalyst.openova.io/environment': env.name };
+      const base = `./${options.clusterPath}/tenants/${org.name}/${env.type}`;
+      new GitRepository(e, 'git', {
+        metadata: { name: env.name, namespace: ns, labels: envLabels },
+        spec: { url: options.gitUrl, interval: '1m', ref: { branch: ENV_BRANCH[env.type] } },
+      });
+      const sourceRef = { kind: 'GitRepository' as const, name: env.name, namespace: ns };
+      new FluxKustomization(e, 'workloads', {
+        metadata: { name: `${env.name}-workloads`, namespace: ns, labels: envLabels },
+        spec: { interval: '10m', path: `${base}/workloads`, prune: true, wait: true, timeout: '10m', sourceRef, kubeConfig },
+      });
+      new FluxKustomization(e, 'releases', {
+        metadata: { name: `${env.name}-releases`, namespace: ns, labels: envLabels },
+        spec: { interval: '10m', path: `${base}/releases`, prune: true, wait: false, timeout: '10m', sourceRef, dependsOn: [{ name: `${env.name}-workloads` }] },
+      });
+      host.set(`tenants/${org.name}/${env.type}.yaml`, objectsOf(e));
+
+      const wl: ApiObject[] = [];
+      const rl: ApiObject[] = [];
+      for (const a of env.applications) {
+        const bp = a.blueprint;
+        const appLabels = { ...envLabels, 'catalyst.openova.io/application': a.name };
+        const appChart = new Chart(scope, `app-${org.name}-${env.type}-${a.name}`, { disableResourceNameHashes: true });
+        if (bp.spec.upstream.length > 0) {
+          options.releaseObjects(appChart, bp, {
+            namespace: ns,
+            namePrefix: `${env.type}-${a.name}`,
+            // Only siblings with a chart have a HelmRelease to wait on.
+            dependsOn: a.dependsOn
+              .map((d) => env.applications.find((x) => x.name === d)!)
+              .filter((d) => d.blueprint.spec.upstream.length > 0)
+              .map((d) => ({ name: `${env.type}-${d.name}-${d.blueprint.publishedName}` })),
+            kubeConfig,
+            labels: appLabels,
+          });
+          rl.push(...objectsOf(appChart));
+        }
+        const overlays = bp.overlayScope.node.findAll().filter(ApiObject.isApiObject);
+        const placed: ApiObject[] = [];
+        for (const obj of overlays) {
+          if (BUILT_IN_API_VERSIONS.has(obj.apiVersion)) {
+            if (!CLUSTER_SCOPED_KINDS.has(obj.kind) && !obj.metadata.namespace) {
+              obj.addJsonPatch(JsonPatch.add('/metadata/namespace', bp.namespace));
+            }
+            placed.push(obj);
+          } else if (!bp.isOptional(obj)) {
+            issues.push({ path: a.path, message: `${obj.kind} ${obj.name} needs ${obj.apiVersion}; an Application's manifests may only use built-in Kubernetes kinds (mark it optional to drop it)` });
+          }
+        }
+        if (placed.length > 0 || bp.spec.upstream.length === 0) {
+          const nsChart = new Chart(scope, `appns-${org.name}-${env.type}-${a.name}`, { disableResourceNameHashes: true });
+          new k8s.KubeNamespace(nsChart, 'ns', { metadata: { name: bp.namespace, labels: { ...appLabels, 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+          wl.push(...objectsOf(nsChart), ...placed);
+        }
+      }
+      if (rl.length) releases.set(`tenants/${org.name}/${env.type}/releases/releases.yaml`, rl);
+      workloads.set(`tenants/${org.name}/${env.type}/workloads/workloads.yaml`, wl);
+    }
+  }
+  return { files: { host, releases, workloads }, issues };
+}
