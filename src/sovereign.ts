@@ -49,6 +49,21 @@ export interface GitOpsProps {
   readonly path?: string;
 }
 
+/**
+ * How the kit reaches the cluster. `upstream` (default): each HelmRelease installs the upstream
+ * chart directly and overlays are plain manifests — no registry of ours needed. `oci`: each
+ * Blueprint is a bp-<name> chart (as `catalyst synth` writes under charts/) pushed to `registry`.
+ */
+export type DistributionProps =
+  | { readonly mode: 'upstream' }
+  | {
+    readonly mode: 'oci';
+    /** Registry path holding the bp-<name> charts, e.g. `oci://ghcr.io/openova-io`. */
+    readonly registry: string;
+    /** Pull Secret in flux-system, if the registry is private. */
+    readonly secretRef?: string;
+  };
+
 export interface SovereignProps {
   /** The Sovereign's FQDN, e.g. `omantel.omani.works`. */
   readonly fqdn: string;
@@ -70,6 +85,8 @@ export interface SovereignProps {
   readonly gitops?: GitOpsProps;
   /** Organizations with their Environments and Applications. */
   readonly organizations?: readonly OrganizationProps[];
+  /** @default { mode: 'upstream' } */
+  readonly distribution?: DistributionProps;
 }
 
 function isBlueprintClass(v: unknown): v is BlueprintClass {
@@ -94,6 +111,7 @@ export class Sovereign extends Construct {
   public readonly blueprints: readonly Blueprint[];
   public readonly graph: BlueprintGraph;
   public readonly gitops: Required<GitOpsProps>;
+  public readonly distribution: DistributionProps;
   /** Organizations, Environments and Applications after checking. */
   public readonly organizations: readonly OrganizationModel[];
 
@@ -113,6 +131,7 @@ export class Sovereign extends Construct {
     issues.throwIfAny();
 
     this.fqdnRef = (props.fqdnMode ?? 'substitute') === 'literal' ? props.fqdn : FQDN_TOKEN;
+    this.distribution = props.distribution ?? { mode: 'upstream' };
     this.gitops = {
       url: props.gitops?.url ?? 'https://gitea.example.invalid/catalyst/sovereign.git',
       branch: props.gitops?.branch ?? 'main',
@@ -223,6 +242,14 @@ function validateProps(props: SovereignProps, issues: IssueCollector): void {
           issues.add(`sovereign.kit.${key}`, `unknown kit entry; allowed: ${Object.keys(KIT).join(', ')}`);
         }
       }
+    }
+  }
+  if (props.distribution !== undefined) {
+    const d = props.distribution as { mode?: unknown; registry?: unknown };
+    if (d.mode !== 'upstream' && d.mode !== 'oci') {
+      issues.add('sovereign.distribution.mode', `must be 'upstream' or 'oci' (got ${describeValue(d.mode)})`);
+    } else if (d.mode === 'oci' && (typeof d.registry !== 'string' || !/^oci:\/\/[^\s]+[^/\s]$/.test(d.registry))) {
+      issues.add('sovereign.distribution.registry', `must be an oci:// registry path without a trailing '/', e.g. oci://ghcr.io/openova-io (got ${describeValue(d.registry)})`);
     }
   }
   if (props.gitops !== undefined) {

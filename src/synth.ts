@@ -7,6 +7,7 @@ import { Sovereign, FQDN_VARIABLE } from './sovereign';
 import { blueprintResource } from './writers/blueprint-cr';
 import { buildFluxTree, checkUnique, emitted, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
 import { tenantObjects } from './tenants';
+import { chartFiles } from './writers/chart';
 import { Construct } from 'constructs';
 import { CatalystError as TenantError } from './errors';
 import { JsonValue, toYaml, toYamlStream } from './yaml';
@@ -101,8 +102,11 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
   for (const bp of sov.blueprints) {
     files.set(`blueprints/${bp.publishedName}/blueprint.yaml`, HEADER + toYaml(blueprintResource(bp, sov.graph)));
   }
+  for (const slot of flux.slots) {
+    for (const [path, content] of chartFiles(slot)) files.set(path, content);
+  }
 
-  const allObjects = [...flux.slots.flatMap((s) => [...s.kit, ...s.infrastructure]), ...flux.sync, ...tenantObjs];
+  const allObjects = [...flux.slots.flatMap((s) => [...s.kit, ...s.infrastructure, ...(sov.distribution.mode === 'oci' ? s.overlays : [])]), ...flux.sync, ...tenantObjs];
   const objectsByKind: Record<string, number> = {};
   for (const o of allObjects) objectsByKind[o.json.kind] = (objectsByKind[o.json.kind] ?? 0) + 1;
 
@@ -193,6 +197,7 @@ function platformModel(sov: Sovereign, flux: FluxTree): unknown {
           ...(s.kit.length ? [`${flux.clusterDir}/bootstrap-kit/${s.fileName}`] : []),
           ...(s.infrastructure.length ? [`${flux.clusterDir}/infrastructure/${s.fileName}`] : []),
           `blueprints/${bp.publishedName}/blueprint.yaml`,
+          `charts/${bp.publishedName}/Chart.yaml`,
         ],
         objects: [...s.kit, ...s.infrastructure].map((o) => `${o.json.kind}/${o.json.metadata.namespace ? `${o.json.metadata.namespace}/` : ''}${o.json.metadata.name}`),
       };

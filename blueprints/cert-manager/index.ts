@@ -1,16 +1,31 @@
 /**
  * bp-cert-manager (kit slot 02): X.509 certificates for every Sovereign endpoint, with two
  * Let's Encrypt ClusterIssuers: HTTP-01 through the Cilium ingress class, and DNS-01 through a
- * webhook solver (for wildcards).
+ * webhook solver (for wildcards), bp-cert-manager-dynadot-webhook.
  */
-import { Chart } from 'cdk8s';
 import { Static, Type } from '@sinclair/typebox';
+import { Chart } from 'cdk8s';
+import { ClusterIssuer, IssuerRef } from '../../constructs/cert-manager';
 import { Blueprint, blueprintSpec, helmChart, UpstreamChart } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
 import { Email, Resources } from '../../src/schema';
 import { PlainObject, strictObject } from '../../src/values';
-import { ClusterIssuer, IssuerRef } from '../../constructs/cert-manager';
+import type { CertManagerDynadotWebhook } from '../cert-manager-dynadot-webhook';
 import { Cilium } from '../cilium';
+
+type DynadotWebhookModule = typeof import('../cert-manager-dynadot-webhook');
+
+/**
+ * The DNS-01 webhook Blueprint class, loaded on first use. The webhook module imports this one
+ * (it depends on CertManager and reads its namespace and service account), so a top-level
+ * import here would close a module cycle: whichever module loaded second would see the other's
+ * class as undefined while building its static spec. The graph edge is webhook → cert-manager;
+ * this reverse reference is only a lookup at synth time, so it is the one made lazy.
+ */
+function dns01WebhookClass(): DynadotWebhookModule['CertManagerDynadotWebhook'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../cert-manager-dynadot-webhook') as DynadotWebhookModule).CertManagerDynadotWebhook;
+}
 
 export const CertManagerValues = strictObject({
   /** Install the CRDs with the chart, and keep them when the release is removed. */
@@ -23,22 +38,21 @@ export const CertManagerValues = strictObject({
     email: Type.Optional(Email),
     acmeServer: Type.String({ pattern: '^https://' }),
     /**
-     * DNS-01 through a webhook solver. Off by default: it needs the webhook Blueprint and its
-     * API credentials (upstream enabled it without installing either).
+     * DNS-01 through a webhook solver. Off by default: it needs bp-cert-manager-dynadot-webhook
+     * and its API credentials (upstream enabled it without installing either). The solver's
+     * group, name and credentials Secret come from that Blueprint, not from copies here.
      */
-    dns01: strictObject({
-      enabled: Type.Boolean(),
-      webhookGroupName: Type.String(),
-      webhookSolverName: Type.String(),
-      credentialsSecret: Type.String({ description: 'Secret in the cert-manager namespace holding api-key, api-secret and domains' }),
-    }),
+    dns01: strictObject({ enabled: Type.Boolean() }),
     http01: strictObject({ enabled: Type.Boolean(), ingressClassName: Type.String() }),
   }),
 });
 export type CertManagerValues = Static<typeof CertManagerValues>;
 
-/** Name of the Blueprint that serves the DNS-01 webhook solver. */
-export const DNS01_WEBHOOK_BLUEPRINT = 'cert-manager-dynadot-webhook';
+/** A Kubernetes ServiceAccount by name and namespace. */
+export interface ServiceAccountRef {
+  readonly name: string;
+  readonly namespace: string;
+}
 
 export class CertManager extends Blueprint<typeof CertManagerValues> {
   public static readonly spec = blueprintSpec({
@@ -65,7 +79,7 @@ export class CertManager extends Blueprint<typeof CertManagerValues> {
       monitoring: { prometheus: false, serviceMonitor: false },
       issuers: {
         acmeServer: 'https://acme-v02.api.letsencrypt.org/directory',
-        dns01: { enabled: false, webhookGroupName: 'acme.dynadot.openova.io', webhookSolverName: 'dynadot', credentialsSecret: 'dynadot-api-credentials' },
+        dns01: { enabled: false },
         http01: { enabled: true, ingressClassName: 'cilium' },
       },
     },
@@ -81,6 +95,14 @@ export class CertManager extends Blueprint<typeof CertManagerValues> {
       resources: v.resources,
       webhook: { resources: v.webhookResources },
     };
+  }
+
+  /**
+   * The controller's ServiceAccount (the jetstack chart names it after the release). DNS-01
+   * webhooks grant it `create` on their API group.
+   */
+  public get controllerServiceAccount(): ServiceAccountRef {
+    return { name: this.releaseName, namespace: this.namespace };
   }
 
   /** The issuer other Blueprints put on their Certificates and Ingresses. */
@@ -99,19 +121,31 @@ export class CertManager extends Blueprint<typeof CertManagerValues> {
     return { issuerName: this.issuer.name, issuerKind: this.issuer.kind, ...(wildcard ? { wildcardIssuerName: wildcard.name } : {}) };
   }
 
+  /**
+   * The DNS-01 solver Blueprint installed in this Sovereign. Not a declared dependency (it
+   * depends on cert-manager, not the other way round); the ClusterIssuer only names it.
+   */
+  private dns01Webhook(): CertManagerDynadotWebhook {
+    const cls = dns01WebhookClass();
+    const webhook = this.context.find(cls);
+    if (!webhook) {
+      // The webhook runs in this namespace by construction (its spec reads CertManager.spec.namespace),
+      // where a ClusterIssuer's secret references resolve; only its absence can go wrong.
+      throw CatalystError.at(
+        `${this.path}.values.issuers.dns01.enabled`,
+        `the DNS-01 ClusterIssuer needs the webhook solver bp-${cls.spec.name}, which this Sovereign does not install; add it, or set dns01.enabled to false`,
+      );
+    }
+    return webhook;
+  }
+
   protected overlays(scope: Chart): void {
     const issuers = this.values.issuers;
     const email = issuers.email ?? this.context.org.email;
     const base = { 'app.kubernetes.io/managed-by': 'catalyst-cdk', 'catalyst.openova.io/component': 'cert-manager' };
     if (issuers.dns01.enabled) {
-      const webhook = this.context.findByName(DNS01_WEBHOOK_BLUEPRINT);
-      if (!webhook) {
-        throw CatalystError.at(
-          `${this.path}.values.issuers.dns01.enabled`,
-          `the DNS-01 ClusterIssuer needs the webhook solver bp-${DNS01_WEBHOOK_BLUEPRINT}, which this Sovereign does not install; add it, or set dns01.enabled to false`,
-        );
-      }
-      const secret = issuers.dns01.credentialsSecret;
+      const webhook = this.dns01Webhook();
+      const secret = webhook.credentialsSecret;
       new ClusterIssuer(scope, 'dns01', {
         metadata: { name: 'letsencrypt-dns01-prod', labels: { ...base, 'catalyst.openova.io/issuer-class': 'dns01' } },
         spec: {
@@ -122,13 +156,13 @@ export class CertManager extends Blueprint<typeof CertManagerValues> {
             solvers: [{
               dns01: {
                 webhook: {
-                  groupName: issuers.dns01.webhookGroupName,
-                  solverName: issuers.dns01.webhookSolverName,
+                  groupName: webhook.groupName,
+                  solverName: webhook.solverName,
                   // For a ClusterIssuer cert-manager resolves these in its own namespace: no cross-namespace reference.
                   config: {
-                    apiKeySecretRef: { name: secret, key: 'api-key' },
-                    apiSecretSecretRef: { name: secret, key: 'api-secret' },
-                    managedDomainsSecretRef: { name: secret, key: 'domains' },
+                    apiKeySecretRef: { name: secret.name, key: secret.keys.apiKey },
+                    apiSecretSecretRef: { name: secret.name, key: secret.keys.apiSecret },
+                    managedDomainsSecretRef: { name: secret.name, key: secret.keys.managedDomains },
                   },
                 },
               },

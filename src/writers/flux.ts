@@ -40,6 +40,11 @@ export interface SlotOutput {
   readonly fileName: string;
   readonly kit: readonly EmittedObject[];
   readonly infrastructure: readonly EmittedObject[];
+  /**
+   * Overlays of built-in kinds: in the slot file in `upstream` mode, inside the bp-<name> chart's
+   * templates in `oci` mode.
+   */
+  readonly overlays: readonly EmittedObject[];
   /** Primary HelmRelease name, if the Blueprint installs a chart. */
   readonly helmRelease?: string;
 }
@@ -80,7 +85,7 @@ function readinessNames(sov: Sovereign, bp: Blueprint, memo: Map<string, string[
   const cached = memo.get(bp.name);
   if (cached) return cached;
   let names: string[];
-  if (bp.spec.upstream.length > 0) {
+  if (hasRelease(sov, bp)) {
     names = [bp.publishedName];
   } else {
     names = [];
@@ -90,6 +95,18 @@ function readinessNames(sov: Sovereign, bp: Blueprint, memo: Map<string, string[
   }
   memo.set(bp.name, names);
   return names;
+}
+
+/** True if the Blueprint is installed by a HelmRelease: it has an upstream chart, or all Blueprints ship as bp-<name> charts. */
+export function hasRelease(sov: Sovereign, bp: Blueprint): boolean {
+  return sov.distribution.mode === 'oci' || bp.spec.upstream.length > 0;
+}
+
+/** The values of the bp-<name> umbrella chart: each upstream chart's values under its name. */
+export function umbrellaValues(bp: Blueprint): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const u of bp.spec.upstream) out[u.chart] = bp.helmValuesFor(u);
+  return out;
 }
 
 function labels(bp: Blueprint): Record<string, string> {
@@ -131,15 +148,24 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
     for (const d of sov.graph.dependenciesOf(bp.name)) {
       for (const n of readinessNames(sov, d, memo)) if (!depNames.includes(n)) depNames.push(n);
     }
-    releaseObjects(chart, bp, { namespace: FLUX_NAMESPACE, dependsOn: depNames.map((name) => ({ name, namespace: FLUX_NAMESPACE })) });
+    const dependsOn = depNames.map((name) => ({ name, namespace: FLUX_NAMESPACE }));
+    const dist = sov.distribution;
+    if (dist.mode === 'oci') {
+      ociReleaseObjects(chart, bp, dist.registry, dist.secretRef, dependsOn);
+    } else {
+      releaseObjects(chart, bp, { namespace: FLUX_NAMESPACE, dependsOn });
+    }
 
     const kit: EmittedObject[] = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => emitted(o, bp.name, `bootstrap-kit/${fileName}`));
+    const overlays: EmittedObject[] = [];
     const infrastructure: EmittedObject[] = [];
     const closure = new Set([bp.name, ...sov.graph.closureOf(bp.name).map((b) => b.name)]);
     for (const obj of overlayObjects(bp)) {
       const api = obj.apiVersion;
       if (PRE_INSTALLED_API_VERSIONS.has(api)) {
-        kit.push(emitted(obj, bp.name, `bootstrap-kit/${fileName}`, ns));
+        const e = emitted(obj, bp.name, dist.mode === 'oci' ? `charts/${bp.publishedName}` : `bootstrap-kit/${fileName}`, ns);
+        overlays.push(e);
+        if (dist.mode !== 'oci') kit.push(e);
         continue;
       }
       const providers = apiProviders.get(api) ?? [];
@@ -154,13 +180,21 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
         issues.add(bp.path, `${obj.kind} ${obj.name} needs ${api}, and no Blueprint in this Sovereign installs that API; add the Blueprint that provides it`);
       }
     }
-    const primary = bp.spec.upstream.length ? bp.publishedName : undefined;
-    slots.push({ blueprint: bp, fileName, kit, infrastructure, helmRelease: primary });
+    if (infrastructure.length > 0 && dist.mode !== 'oci') {
+      // Keep a Blueprint's overlays together: a Deployment in bootstrap-kit/ may mount a Secret that
+      // a Certificate in infrastructure/ creates, and bootstrap-kit waits for it — a deadlock.
+      for (const o of overlays) {
+        kit.splice(kit.indexOf(o), 1);
+        infrastructure.push({ ...o, file: `infrastructure/${fileName}` });
+      }
+    }
+    const primary = hasRelease(sov, bp) ? bp.publishedName : undefined;
+    slots.push({ blueprint: bp, fileName, kit, infrastructure, overlays, helmRelease: primary });
   }
   issues.throwIfAny();
 
   const sync = buildSync(sov);
-  checkUnique([...slots.flatMap((s) => [...s.kit, ...s.infrastructure]), ...sync]);
+  checkUnique([...slots.flatMap((s) => [...s.kit, ...s.infrastructure, ...(sov.distribution.mode === 'oci' ? s.overlays : [])]), ...sync]);
   return { clusterDir, slots, sync, warnings };
 }
 
@@ -253,6 +287,43 @@ export function releaseObjects(scope: Construct, bp: Blueprint, options: Release
     });
     previous = name;
   }
+}
+
+/**
+ * `oci` distribution: one OCIRepository at `<registry>/bp-<name>:<version>` and one HelmRelease
+ * of the bp-<name> umbrella chart (upstream charts as dependencies, overlays as templates).
+ */
+function ociReleaseObjects(scope: Construct, bp: Blueprint, registry: string, secretRef: string | undefined, dependsOn: readonly DependencyReference[]): void {
+  const lbl = labels(bp);
+  new OCIRepository(scope, `oci-${bp.publishedName}`, {
+    metadata: { name: bp.publishedName, namespace: FLUX_NAMESPACE, labels: lbl },
+    spec: {
+      url: `${registry}/${bp.publishedName}`,
+      ref: { tag: bp.spec.version },
+      interval: '1h',
+      layerSelector: { mediaType: HELM_CHART_MEDIA_TYPE, operation: 'copy' },
+      ...(secretRef ? { secretRef: { name: secretRef } } : {}),
+    },
+  });
+  new HelmRelease(scope, `release-${bp.publishedName}`, {
+    metadata: { name: bp.publishedName, namespace: FLUX_NAMESPACE, labels: lbl },
+    spec: {
+      interval: bp.install.interval,
+      releaseName: bp.releaseName,
+      targetNamespace: bp.namespace,
+      storageNamespace: bp.namespace,
+      chartRef: { kind: 'OCIRepository', name: bp.publishedName, namespace: FLUX_NAMESPACE },
+      ...(bp.install.timeout ? { timeout: bp.install.timeout } : {}),
+      ...(dependsOn.length ? { dependsOn } : {}),
+      install: { ...(bp.install.disableWait ? { disableWait: true } : {}), remediation: { retries: bp.install.retries } },
+      upgrade: {
+        ...(bp.install.disableWait ? { disableWait: true } : {}),
+        ...(bp.install.preserveValues ? { preserveValues: true } : {}),
+        remediation: { retries: bp.install.retries },
+      },
+      values: umbrellaValues(bp),
+    },
+  });
 }
 
 function overlayObjects(bp: Blueprint): ApiObject[] {
