@@ -146,6 +146,40 @@ describe('atomic output', () => {
     const out = path.join(tempDir(), 'out');
     writeAtomically(out, new Map([['stale.txt', 'x']]));
     writeAtomically(out, new Map([['fresh.txt', 'y']]));
-    expect(tree(out)).toEqual({ 'fresh.txt': 'y' });
+    expect(tree(out)).toEqual({ 'fresh.txt': 'y', '.catalyst-owned.json': expect.stringContaining('fresh.txt') });
+  });
+});
+
+describe('output into a directory with foreign files (a Flux repo checkout)', () => {
+  test('only owned paths are touched: stale owned files go, foreign files stay', () => {
+    const out = path.join(tempDir(), 'repo');
+    fs.mkdirSync(path.join(out, 'flux'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'README.md'), 'mine');
+    fs.writeFileSync(path.join(out, 'flux', 'notes.txt'), 'also mine');
+    writeAtomically(out, new Map([['flux/a.yaml', 'a1'], ['flux/old/b.yaml', 'b1']]));
+    expect(tree(out)).toMatchObject({ 'README.md': 'mine', 'flux/notes.txt': 'also mine', 'flux/a.yaml': 'a1', 'flux/old/b.yaml': 'b1' });
+    writeAtomically(out, new Map([['flux/a.yaml', 'a2'], ['flux/c.yaml', 'c2']]));
+    const after = tree(out);
+    expect(after['README.md']).toBe('mine');
+    expect(after['flux/notes.txt']).toBe('also mine');
+    expect(after['flux/a.yaml']).toBe('a2');
+    expect(after['flux/c.yaml']).toBe('c2');
+    expect(after['flux/old/b.yaml']).toBeUndefined();
+    expect(fs.existsSync(path.join(out, 'flux/old'))).toBe(false);
+    expect(JSON.parse(after['.catalyst-owned.json']).files).toEqual(['flux/a.yaml', 'flux/c.yaml']);
+  });
+
+  test('a crash while writing leaves a checkout with foreign files untouched', () => {
+    const out = path.join(tempDir(), 'repo');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'README.md'), 'mine');
+    writeAtomically(out, new Map([['a.yaml', 'a1']]));
+    const before = tree(out);
+    expect(() => writeAtomically(out, new Map([['a.yaml', 'a2'], ['b.yaml', 'b2']]), { afterFile: () => { throw new Error('crash'); } })).toThrow('crash');
+    expect(tree(out)).toEqual(before);
+  });
+
+  test('paths escaping the output directory are refused', () => {
+    expect(() => writeAtomically(path.join(tempDir(), 'o'), new Map([['../evil', 'x']]))).toThrow('must be relative and inside the output directory');
   });
 });
