@@ -127,6 +127,32 @@ export interface BlueprintSpec<S extends TSchema = TSchema> {
   readonly slot?: number;
   /** Upgrade paths, e.g. `['0.x']`. */
   readonly upgradesFrom?: readonly string[];
+  /**
+   * Pod Security admission level of the namespace this Blueprint creates. Default `restricted`;
+   * anything weaker must say why (e.g. a CNI or a node agent that needs host access).
+   */
+  readonly podSecurity?: { readonly level: 'baseline' | 'privileged'; readonly reason: string };
+  /** Network flows beyond the defaults (see src/network.ts) that the Blueprint's pods need. */
+  readonly network?: NetworkNeeds;
+}
+
+/** A port a flow uses. */
+export interface FlowPort {
+  readonly port: number;
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/**
+ * Extra network flows of a Blueprint's namespace, on top of the default-deny baseline (same
+ * namespace, DNS, the API server, and the Blueprint's dependencies and dependants).
+ */
+export interface NetworkNeeds {
+  /** Ingress from outside the cluster (a LoadBalancer or ingress controller), on these ports. */
+  readonly ingressFromWorld?: readonly FlowPort[];
+  /** Ingress from any namespace in the cluster (e.g. an admission webhook, an OIDC provider). */
+  readonly ingressFromCluster?: readonly FlowPort[];
+  /** Egress to the internet (e.g. ACME, upstream registries), on these ports. */
+  readonly egressToWorld?: readonly FlowPort[];
 }
 
 /** Validates a spec at class-definition time; returns it typed. */
