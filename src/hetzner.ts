@@ -115,14 +115,26 @@ export const HETZNER_FIREWALL_INBOUND = {
 
 /**
  * Hand-off for adopting Phase-0 resources into Crossplane: Phase 0 (cloud-init on the first
- * control plane) writes this ConfigMap with the Hetzner ids of what OpenTofu created, and the
- * Flux Kustomization that applies the adoption claims substitutes `${<variable>}` from it.
- * Ids are numeric strings; the control plane learns its own server id from the metadata service.
+ * control plane) writes this ConfigMap with the facts and Hetzner ids of what OpenTofu created,
+ * and the Flux Kustomization that applies the adoption claims substitutes `${<variable>}` from it
+ * (`postBuild.substituteFrom`). Ids are numeric strings; the control plane learns its own server
+ * id from the Hetzner metadata service. Nothing here is secret.
  */
-export const PHASE0_HETZNER_IDS = {
+export const PHASE0_HETZNER_FACTS = {
   namespace: 'flux-system',
-  name: 'catalyst-phase0-hetzner-ids',
+  name: 'catalyst-phase0-hetzner',
   variables: {
+    /** Location of the region, e.g. `fsn1`. */
+    location: 'HCLOUD_LOCATION',
+    /** Server type of the control planes, e.g. `cx42`. */
+    controlPlaneType: 'HCLOUD_CONTROL_PLANE_TYPE',
+    /** Server type of the default worker pool (the region's nominal worker size). */
+    workerType: 'HCLOUD_WORKER_TYPE',
+    /** Name of the Hetzner SSH key Phase 0 registered. */
+    sshKeyName: 'HCLOUD_SSH_KEY_NAME',
+    networkIpRange: 'HCLOUD_NETWORK_IP_RANGE',
+    subnetIpRange: 'HCLOUD_SUBNET_IP_RANGE',
+    controlPlaneIp: 'HCLOUD_CONTROL_PLANE_1_IP',
     networkId: 'HCLOUD_NETWORK_ID',
     firewallId: 'HCLOUD_FIREWALL_ID',
     controlPlaneServerId: 'HCLOUD_CONTROL_PLANE_1_ID',
@@ -130,4 +142,4 @@ export const PHASE0_HETZNER_IDS = {
   },
 } as const;
 
-export type Phase0HetznerId = keyof typeof PHASE0_HETZNER_IDS.variables;
+export type Phase0HetznerFact = keyof typeof PHASE0_HETZNER_FACTS.variables;

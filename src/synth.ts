@@ -99,6 +99,14 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
 
   for (const [path, content] of files) checkSubstitutions(path, content);
 
+  if (sov.props.cloud) {
+    // Phase 0 only loads cdktf and the providers when the Sovereign has a cloud. Its files are
+    // Terraform JSON, full of ${...} expressions, so they are not checked as Flux files.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const phase0 = require('../stacks') as typeof import('../stacks');
+    for (const [path, content] of phase0.synthesizePhase0(sov)) files.set(path, content);
+  }
+
   for (const bp of sov.blueprints) {
     files.set(`blueprints/${bp.publishedName}/blueprint.yaml`, HEADER + toYaml(blueprintResource(bp, sov.graph)));
   }
