@@ -6,6 +6,15 @@ import { CertManager } from './cert-manager';
 import { CatalystPlatform } from './catalyst-platform';
 import { Cilium } from './cilium';
 import { Cnpg } from './cnpg';
+import { Coraza } from './coraza';
+import { Falco } from './falco';
+import { Kyverno } from './kyverno';
+import { Reloader } from './reloader';
+import { Sigstore } from './sigstore';
+import { SyftGrype } from './syft-grype';
+import { Trivy } from './trivy';
+import { Velero } from './velero';
+import { Vpa } from './vpa';
 import { ExternalDns } from './external-dns';
 import { Flux } from './flux';
 import { Gitea } from './gitea';
@@ -30,6 +39,15 @@ export const KIT = {
   externalDns: ExternalDns,
   catalystPlatform: CatalystPlatform,
   cnpg: Cnpg,
+  kyverno: Kyverno,
+  reloader: Reloader,
+  vpa: Vpa,
+  trivy: Trivy,
+  falco: Falco,
+  sigstore: Sigstore,
+  syftGrype: SyftGrype,
+  velero: Velero,
+  coraza: Coraza,
 } as const;
 
 export type KitKey = keyof typeof KIT;

@@ -21,3 +21,10 @@ export function resourceRequirements(r: Resources): k8s.ResourceRequirements {
   };
   return { ...(r.requests ? { requests: list(r.requests) } : {}), ...(r.limits ? { limits: list(r.limits) } : {}) };
 }
+
+/** The container hardening Pod Security `restricted` requires; not a knob. */
+export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
