@@ -1,8 +1,9 @@
 /**
- * bp-flux (kit slot 03): the GitOps reconciler. Phase 0's cloud-init installs Flux
- * FLUX_VERSION from its install.yaml so that Flux can reconcile this repository at all; this
- * HelmRelease then manages the same Flux through the flux2 chart whose appVersion is that same
- * version. The chart pin comes from version.ts and nowhere else: a chart one minor behind
+ * bp-flux (kit slot 03): the GitOps reconciler. Phase 0's cloud-init installs this same chart
+ * (FLUX2_CHART, appVersion FLUX_VERSION) as Helm release `flux` in flux-system with this
+ * Blueprint's values, so that Flux can reconcile this repository at all; this HelmRelease then
+ * adopts that release (same name, namespace and version: Helm cannot adopt objects applied
+ * from install.yaml). The chart pin comes from version.ts and nowhere else: a chart one minor behind
  * the running Flux made Helm fail on CRD storedVersions and its rollback deleted the running
  * controllers (upstream #188 / b0c1c07).
  */
@@ -20,8 +21,8 @@ const Controller = strictObject({
 
 export const FluxValues = strictObject({
   /**
-   * Let the chart own the Flux CRDs. Phase 0 applied the same CRDs from install.yaml of the same
-   * Flux version, so the chart's copies change nothing on first install.
+   * Let the chart own the Flux CRDs. Phase 0 installed the same chart and version, so the
+   * chart's copies change nothing on first install.
    */
   installCRDs: Type.Boolean(),
   /** The three controllers the Sovereign relies on; the others keep the chart's defaults. */
