@@ -2,6 +2,17 @@
  * The bootstrap kit: the Blueprints every Sovereign installs by default, keyed by the name a
  * user writes in `new Sovereign({ kit: { certManager: {...} } })`. Order here is the slot order.
  */
+import { Alloy } from './alloy';
+import { ExternalSecrets } from './external-secrets';
+import { Grafana } from './grafana';
+import { Harbor } from './harbor';
+import { Langfuse } from './langfuse';
+import { Loki } from './loki';
+import { Mimir } from './mimir';
+import { OpenTelemetry } from './opentelemetry';
+import { SeaweedFs } from './seaweedfs';
+import { Tempo } from './tempo';
+import { Valkey } from './valkey';
 import { CertManager } from './cert-manager';
 import { CatalystPlatform } from './catalyst-platform';
 import { Cilium } from './cilium';
@@ -38,7 +49,18 @@ export const KIT = {
   powerdns: PowerDns,
   externalDns: ExternalDns,
   catalystPlatform: CatalystPlatform,
+  externalSecrets: ExternalSecrets,
   cnpg: Cnpg,
+  valkey: Valkey,
+  seaweedfs: SeaweedFs,
+  harbor: Harbor,
+  opentelemetry: OpenTelemetry,
+  alloy: Alloy,
+  loki: Loki,
+  mimir: Mimir,
+  tempo: Tempo,
+  grafana: Grafana,
+  langfuse: Langfuse,
   kyverno: Kyverno,
   reloader: Reloader,
   vpa: Vpa,

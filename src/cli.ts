@@ -6,12 +6,14 @@
  *   catalyst validate [--app FILE]               check without writing
  *   catalyst graph    [--app FILE] [--format mermaid|dot] [--svg FILE]
  *   catalyst catalog  [--json]                   the Blueprints this library ships
+ *   catalyst audit    DIR [--json]               security findings for a synthesized or hand-written tree
  *
  * Exit codes: 0 ok; 1 invalid input (one line per problem, each naming the field path);
  * 2 usage error; 3 the user's program threw.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { auditDirectory, formatTable, hasErrors } from './audit';
 import { formatIssue, isCatalystError } from './errors';
 import { writeAtomically } from './output';
 import { isSovereign, Sovereign } from './sovereign';
@@ -31,6 +33,8 @@ commands:
   graph     [--app FILE] [--format mermaid|dot] [--svg FILE]
                                          print the Blueprint dependency graph; --svg draws it
   catalog   [--json]                     list the Blueprints this library ships
+  audit     DIR [--json]                 security findings for any tree of YAML and *.tf.json files
+                                         (exit 1 if any finding is an error)
 `;
 
 class UsageError extends Error {}
@@ -41,6 +45,13 @@ function parse(argv: readonly string[]): Args {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
+    // `audit` takes one positional argument (the directory, kept under the key '') and only boolean flags.
+    if (command === 'audit') {
+      if (!a.startsWith('--') && !flags.has('')) flags.set('', a);
+      else if (a.startsWith('--')) flags.set(a.slice(2), true);
+      else throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
+      continue;
+    }
     if (!a.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
     const eq = a.indexOf('=');
     if (eq > 0) {
@@ -112,6 +123,22 @@ function registerTypeScript(appFile: string): void {
   }
 }
 
+/**
+ * With CATALYST_STATS=FILE, writes the run's phases and peak memory as JSON (read by bench/).
+ * `construct` includes loading the library and the user's program.
+ */
+function writeStats(result: SynthResult, times: { construct: number; write: number }): void {
+  const file = process.env.CATALYST_STATS;
+  if (!file) return;
+  fs.writeFileSync(file, JSON.stringify({
+    phases: { construct: times.construct, build: result.phases.build, serialise: result.phases.serialise, phase0: result.phases.phase0, write: times.write },
+    maxRssKiB: process.resourceUsage().maxRSS,
+    objects: result.stats.objects,
+    files: result.stats.files,
+    bytes: result.stats.bytes,
+  }) + '\n');
+}
+
 function printSummary(result: SynthResult, outDir: string | undefined, ms: number): void {
   const s = result.stats;
   const lines = [
@@ -130,9 +157,14 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'synth': {
       const out = flag(args, 'out', ['app', 'out']) ?? 'out';
       const sov = loadSovereign(flag(args, 'app', ['app', 'out']));
+      // performance.now() counts from process start: construct includes Node, the library and the program.
+      const constructed = performance.now();
       const result = synthesize(sov);
+      const synthesized = performance.now();
       writeAtomically(out, result.files);
-      printSummary(result, out, performance.now() - started);
+      const written = performance.now();
+      printSummary(result, out, written - started);
+      writeStats(result, { construct: constructed, write: written - synthesized });
       return 0;
     }
     case 'validate': {
@@ -169,6 +201,22 @@ async function run(argv: readonly string[]): Promise<number> {
         process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
       }
       return 0;
+    }
+    case 'audit': {
+      const dir = args.flags.get('');
+      const flagsOnly: Args = { command: args.command, flags: new Map([...args.flags].filter(([k]) => k !== '')) };
+      allowOnly(flagsOnly, ['json']);
+      if (typeof dir !== 'string') throw new UsageError('audit needs the directory to audit: catalyst audit DIR [--json]');
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`audit ${dir}: no such directory`);
+      const findings = auditDirectory(dir);
+      const errors = findings.filter((f) => f.severity === 'error').length;
+      if (flagsOnly.flags.has('json')) {
+        process.stdout.write(JSON.stringify({ directory: dir, errors, warnings: findings.length - errors, findings }, null, 2) + '\n');
+      } else {
+        process.stdout.write(findings.length ? formatTable(findings) : '');
+        process.stdout.write(`${findings.length} finding(s), ${errors} error(s) in ${dir}\n`);
+      }
+      return hasErrors(findings) ? 1 : 0;
     }
     case '':
     case 'help':

