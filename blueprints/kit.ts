@@ -18,6 +18,8 @@ import { CatalystPlatform } from './catalyst-platform';
 import { Cilium } from './cilium';
 import { Cnpg } from './cnpg';
 import { Coraza } from './coraza';
+import { Crossplane } from './crossplane';
+import { CrossplaneClaims } from './crossplane-claims';
 import { Falco } from './falco';
 import { Kyverno } from './kyverno';
 import { Reloader } from './reloader';
@@ -40,6 +42,7 @@ export const KIT = {
   cilium: Cilium,
   certManager: CertManager,
   flux: Flux,
+  crossplane: Crossplane,
   sealedSecrets: SealedSecrets,
   spire: Spire,
   natsJetstream: NatsJetstream,
@@ -49,6 +52,7 @@ export const KIT = {
   powerdns: PowerDns,
   externalDns: ExternalDns,
   catalystPlatform: CatalystPlatform,
+  crossplaneClaims: CrossplaneClaims,
   externalSecrets: ExternalSecrets,
   cnpg: Cnpg,
   valkey: Valkey,

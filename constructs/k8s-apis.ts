@@ -75,6 +75,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'CiliumClusterwideNetworkPolicy',
   'CiliumLoadBalancerIPPool',
   'ClusterImagePolicy',
+  'DeploymentRuntimeConfig',
+  'Object',
 ]);
 
 /** The API group of an apiVersion (`''` for the core group). */

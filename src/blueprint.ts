@@ -127,6 +127,8 @@ export interface BlueprintSpec<S extends TSchema = TSchema> {
   readonly slot?: number;
   /** Upgrade paths, e.g. `['0.x']`. */
   readonly upgradesFrom?: readonly string[];
+  /** Who maintains the Blueprint (blueprint.yaml `spec.owner`). */
+  readonly owner?: { readonly team: string; readonly contact: string };
   /**
    * Pod Security admission level of the namespace this Blueprint creates. Default `restricted`;
    * anything weaker must say why (e.g. a CNI or a node agent that needs host access).

@@ -3,6 +3,7 @@
  * as data for `catalyst catalog` and for marketplace UIs.
  */
 import { BlueprintClass, defaultRange, resolveRef, UpstreamChart, Visibility } from './blueprint';
+import { APPLICATIONS } from '../blueprints/apps';
 import { KIT } from '../blueprints/kit';
 
 export interface CatalogEntry {
@@ -47,9 +48,10 @@ function entry(cls: BlueprintClass, inKit: boolean): CatalogEntry {
   };
 }
 
-/** Every known Blueprint, kit first in slot order, then the rest by name. */
+/** Every known Blueprint: the kit in slot order, the application Blueprints in slot order, then registered ones by name. */
 export function catalog(): readonly CatalogEntry[] {
   const kit = Object.values(KIT) as BlueprintClass[];
-  const extra = registered.filter((c) => !kit.includes(c)).sort((a, b) => a.spec.name.localeCompare(b.spec.name));
-  return [...kit.map((c) => entry(c, true)), ...extra.map((c) => entry(c, false))];
+  const apps = (Object.values(APPLICATIONS) as BlueprintClass[]).filter((c) => !kit.includes(c));
+  const extra = registered.filter((c) => !kit.includes(c) && !apps.includes(c)).sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+  return [...kit.map((c) => entry(c, true)), ...[...apps, ...extra].map((c) => entry(c, false))];
 }

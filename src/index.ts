@@ -17,4 +17,10 @@ export { blueprintResource, BLUEPRINT_API_VERSION } from './writers/blueprint-cr
 export * as flux from '../constructs/flux';
 export * as certmanager from '../constructs/cert-manager';
 export * as k8sApis from '../constructs/k8s-apis';
+export * as crossplane from '../constructs/crossplane';
+export * from './naming';
+export * from './tenants';
+export * from './handoff';
+export * from './hetzner';
+export { chartFiles } from './writers/chart';
 export * from '../blueprints';

@@ -64,7 +64,8 @@ function stream(objects: readonly EmittedObject[]): string {
 
 /** Every `${NAME}` Flux would substitute must be one the Sovereign defines (upstream bug 8781aa3). */
 function checkSubstitutions(path: string, content: string): void {
-  const re = /\$\{([^}]*)\}/g;
+  // `$${X}` is Flux's escape for a literal `${X}`: only unescaped references are substitutions.
+  const re = /(?<!\$)\$\{([^}]*)\}/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(content)) !== null) {
     if (m[1] !== FQDN_VARIABLE) {

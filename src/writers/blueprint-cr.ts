@@ -42,6 +42,7 @@ export function blueprintResource(bp: Blueprint, graph: BlueprintGraph): JsonVal
       ...(spec.placement.maxRegions !== undefined ? { maxRegions: spec.placement.maxRegions } : {}),
     };
   }
+  if (spec.owner) body.owner = { team: spec.owner.team, contact: spec.owner.contact };
   if (spec.upgradesFrom) body.upgrades = { from: [...spec.upgradesFrom] };
   if (Object.keys(outputs).length) body.outputs = { ...outputs };
   return {
