@@ -173,6 +173,7 @@ function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>): 
   const { files: t, issues } = tenantObjects(scope, sov.organizations, {
     gitUrl: sov.gitops.url,
     clusterPath: sov.gitops.path,
+    platformProvides: (api) => sov.blueprints.some((b) => (b.spec.providesApis ?? []).includes(api)),
     releaseObjects: (s, bp, o) => releaseObjects(s, bp, o),
   });
   if (issues.length) throw new TenantError(issues);

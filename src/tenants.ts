@@ -102,6 +102,17 @@ export interface OrganizationModel {
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
 
+/**
+ * `<plural>.<group>` of a kind, as vcluster's `sync.toHost.customResources` keys it. The plural
+ * follows the Kubernetes default rules (lowercase; y→ies; s, x, ch, sh → es).
+ */
+export function resourceName(apiVersion: string, kind: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const k = kind.toLowerCase();
+  const plural = /[^aeiou]y$/.test(k) ? `${k.slice(0, -1)}ies` : /(s|x|ch|sh)$/.test(k) ? `${k}es` : `${k}s`;
+  return group ? `${plural}.${group}` : plural;
+}
+
 /** Namespace of an Application inside its Organization's vcluster. */
 export function applicationNamespace(appName: string, env: EnvType): string {
   return `${appName}-${env}`;
@@ -243,6 +254,8 @@ export interface TenantFiles {
 export interface TenantSynthOptions {
   readonly gitUrl: string;
   readonly clusterPath: string;
+  /** True if a Blueprint the Sovereign installs provides this apiVersion's CRDs on the host. */
+  readonly platformProvides: (apiVersion: string) => boolean;
   /** Writes one Blueprint's chart sources + HelmReleases (shared with the kit writer). */
   readonly releaseObjects: (scope: Construct, bp: Blueprint, opts: { namespace: string; dependsOn: { name: string; namespace?: string }[]; namePrefix: string; kubeConfig: { secretRef: { name: string; key: string } }; labels: Record<string, string> }) => void;
 }
@@ -257,6 +270,16 @@ export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel
 
   for (const org of orgs) {
     const ns = org.name;
+    // CRD kinds an Application uses (a CNPG Cluster for its database, …) are reconciled by the
+    // host's operator: the vcluster syncs those resources to the host and their CRDs into itself.
+    const synced = new Set<string>();
+    for (const env of org.environments) {
+      for (const a of env.applications) {
+        for (const obj of a.blueprint.overlayScope.node.findAll().filter(ApiObject.isApiObject)) {
+          if (!BUILT_IN_API_VERSIONS.has(obj.apiVersion) && options.platformProvides(obj.apiVersion)) synced.add(resourceName(obj.apiVersion, obj.kind));
+        }
+      }
+    }
     const lbl = { 'app.kubernetes.io/managed-by': 'catalyst-cdk', 'catalyst.openova.io/organization': org.name };
     const kubeConfig = { secretRef: { name: `vc-${org.name}`, key: 'config' } };
     const c = new Chart(scope, `tenant-${org.name}`, { disableResourceNameHashes: true });
@@ -364,7 +387,13 @@ export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel
               security: { podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containerSecurityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 12345, capabilities: { drop: ['ALL'] } } },
             },
           },
-          sync: { toHost: { services: { enabled: true } }, fromHost: { ingressClasses: { enabled: true } } },
+          sync: {
+            toHost: {
+              services: { enabled: true },
+              ...(synced.size ? { customResources: Object.fromEntries([...synced].sort().map((r) => [r, { enabled: true }])) } : {}),
+            },
+            fromHost: { ingressClasses: { enabled: true } },
+          },
           exportKubeConfig: { server: `https://vcluster.${ns}:443`, secret: { name: kubeConfig.secretRef.name } },
         },
       },
@@ -418,8 +447,11 @@ export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel
               obj.addJsonPatch(JsonPatch.add('/metadata/namespace', bp.namespace));
             }
             placed.push(obj);
+          } else if (options.platformProvides(obj.apiVersion)) {
+            if (!obj.metadata.namespace) obj.addJsonPatch(JsonPatch.add('/metadata/namespace', bp.namespace));
+            placed.push(obj);
           } else if (!bp.isOptional(obj)) {
-            issues.push({ path: a.path, message: `${obj.kind} ${obj.name} needs ${obj.apiVersion}; an Application's manifests may only use built-in Kubernetes kinds (mark it optional to drop it)` });
+            issues.push({ path: a.path, message: `${obj.kind} ${obj.name} needs ${obj.apiVersion}, which no Blueprint of this Sovereign installs; add the Blueprint that provides it (its resources are synced from the vcluster to the host) or mark the object optional` });
           }
         }
         if (placed.length > 0 || bp.spec.upstream.length === 0) {

@@ -1,9 +1,9 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Type } from '@sinclair/typebox';
 import { k8s } from 'cdk8s-plus-28';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
-import { Sovereign } from '../../src/sovereign';
+import { Sovereign, use } from '../../src/sovereign';
 import { synthesize } from '../../src/synth';
 import { app } from '../../src/tenants';
 import { strictObject } from '../../src/values';
@@ -111,5 +111,43 @@ describe('Organizations, Environments, Applications', () => {
   ])('bad tenant input %# is rejected with its path', (orgs, message) => {
     expect(() => sovereign(orgs)).toThrow(CatalystError);
     expect(() => sovereign(orgs)).toThrow(message);
+  });
+});
+
+describe('Applications using an operator the Sovereign installs', () => {
+  /** A platform Blueprint that installs the CRDs of `db.example.test/v1`. */
+  class Operator extends Blueprint<ReturnType<typeof strictObject>> {
+    public static readonly spec = blueprintSpec({
+      name: 'db-operator', version: '1.0.0', section: 'pts-test', card: { title: 'o', summary: 'o' },
+      upstream: [], namespace: 'db-operator', values: strictObject({}), defaults: {}, providesApis: ['db.example.test/v1'],
+    });
+  }
+  class WithDb extends Blueprint<ReturnType<typeof strictObject>> {
+    public static readonly spec = blueprintSpec({
+      name: 'with-db', version: '1.0.0', section: 'pts-test', card: { title: 'w', summary: 'w' },
+      upstream: [], namespace: 'with-db', depends: [Operator], values: strictObject({}), defaults: {},
+    });
+    protected overlays(scope: Chart): void {
+      new ApiObject(scope, 'db', { apiVersion: 'db.example.test/v1', kind: 'Policy', metadata: { name: 'db' }, spec: {} });
+    }
+  }
+
+  test('the CR goes into the vcluster and the vcluster syncs that resource to the host operator', () => {
+    const sov = new Sovereign({
+      fqdn: FQDN, org, includeKit: false, gitops: { url: 'https://git.example.test/p.git' },
+      blueprints: [use(Operator)],
+      organizations: [{ name: 'acme', environments: [{ type: 'prod', applications: [app('shop', WithDb)] }] }],
+    });
+    const r = synthesize(sov);
+    const vc = objectsOf(r, `${dir}/tenants/acme/org.yaml`).find((o) => o.kind === 'HelmRelease') as any;
+    expect(vc.spec.values.sync.toHost.customResources).toEqual({ 'policies.db.example.test': { enabled: true } });
+    expect(objectsOf(r, `${dir}/tenants/acme/prod/workloads/workloads.yaml`).map(objectId)).toContain('Policy/shop-prod/db');
+  });
+
+  test('without the operator in the Sovereign it is a clear error', () => {
+    expect(() => new Sovereign({
+      fqdn: FQDN, org, includeKit: false,
+      organizations: [{ name: 'acme', environments: [{ type: 'prod', applications: [app('shop', WithDb)] }] }],
+    })).toThrow('bp-with-db needs bp-db-operator: add an Application of it to Environment acme-prod or install it in the Sovereign');
   });
 });
