@@ -11,6 +11,7 @@
  *
  * Ownership is recorded in `.catalyst-owned.json` at the root of the output directory.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -59,6 +60,7 @@ export function writeAtomically(outDir: string, files: OutputFiles, options: Wri
   const target = path.resolve(outDir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
+  removeLeftovers(parent, path.basename(target));
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
   const owned = [...files.keys()].sort();
   try {
@@ -97,7 +99,41 @@ function swapDirectory(target: string, tmp: string, exists: boolean): void {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  if (old) fs.rmSync(old, { recursive: true, force: true });
+  if (old) removeInBackground(old);
+}
+
+/**
+ * Deletes a replaced output tree without making the user wait for it (thousands of files take
+ * seconds to unlink, more than the synthesis itself). The tree is already out of the way under
+ * a private name; a detached `rm` finishes after we exit. Leftovers from an interrupted delete
+ * are removed by the next write (see removeLeftovers).
+ */
+function removeInBackground(dir: string): void {
+  try {
+    const child = spawn('rm', ['-rf', '--', dir], { detached: true, stdio: 'ignore' });
+    child.on('error', () => fs.rmSync(dir, { recursive: true, force: true }));
+    child.unref();
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes `.<name>.tmp-*` siblings left by an earlier write that was interrupted. Only ones
+ * older than a minute: a younger one may belong to a write still running.
+ */
+function removeLeftovers(parent: string, name: string): void {
+  const prefix = `.${name}.tmp-`;
+  const cutoff = Date.now() - 60_000;
+  for (const e of fs.readdirSync(parent)) {
+    if (!e.startsWith(prefix)) continue;
+    const p = path.join(parent, e);
+    try {
+      if (fs.statSync(p).mtimeMs < cutoff) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      // already gone (a background delete finished)
+    }
+  }
 }
 
 /** The target holds foreign files: move owned files in one by one, drop stale owned ones. */
