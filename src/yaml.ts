@@ -25,7 +25,23 @@ const QUANTITY = /^[1-9][0-9]*[A-Za-z]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
+/**
+ * Manifests repeat the same few thousand strings (names, namespaces, labels); remembering the
+ * verdict per string makes quoting cost a map lookup. Bounded so a huge unique input cannot grow it.
+ */
+const plainCache = new Map<string, boolean>();
+
 function isPlainSafe(s: string): boolean {
+  let v = plainCache.get(s);
+  if (v === undefined) {
+    v = computePlainSafe(s);
+    if (plainCache.size > 50_000) plainCache.clear();
+    plainCache.set(s, v);
+  }
+  return v;
+}
+
+function computePlainSafe(s: string): boolean {
   if (s.length === 0) return false;
   if (RESERVED_WORDS.has(s.toLowerCase())) return false;
   if (QUANTITY.test(s)) return true;
@@ -80,7 +96,11 @@ function blockLiteral(s: string, indent: string): string | undefined {
 
 function isEmptyCollection(v: JsonValue): boolean {
   if (Array.isArray(v)) return v.length === 0;
-  return v !== null && typeof v === 'object' && Object.keys(v).every((k) => (v as Record<string, JsonValue | undefined>)[k] === undefined);
+  if (v === null || typeof v !== 'object') return false;
+  for (const k in v) {
+    if ((v as Record<string, JsonValue | undefined>)[k] !== undefined) return false;
+  }
+  return true;
 }
 
 function emitKey(key: string): string {
@@ -133,7 +153,7 @@ function inline(v: JsonValue, childIndent: string, path: string): string {
   if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
     throw new Error(`cannot write ${typeof v} at ${path || '<root>'} as YAML`);
   }
-  if (typeof v === 'string') {
+  if (typeof v === 'string' && v.includes('\n')) {
     const block = blockLiteral(v, childIndent);
     if (block !== undefined) return block;
   }
