@@ -53,6 +53,7 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/cert-manager@^6',
     '@kubernetes-models/external-secrets@^2',
     '@kubernetes-models/validate@^5',
+    '@kubernetes-models/gateway-api@^2',
     'fast-check@^4',
   ],
   tsconfig: {
