@@ -125,6 +125,12 @@ project.addTask('gen:hcloud', {
   exec: 'node scripts/gen-hcloud.js',
 });
 
+project.addTask('bench', {
+  description: 'Synthesis benchmark against helm template and the JSON.stringify floor (bench/bench.ts); --quick for CI',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/bench.ts',
+  receiveArgs: true,
+});
+
 project.addTask('synth:example', {
   description: 'Synthesize the built-in example Sovereign into out/',
   exec: 'node lib/src/cli.js synth',

@@ -5,6 +5,7 @@
  */
 import { Kind, TSchema, Type, TObject, TProperties, ObjectOptions } from '@sinclair/typebox';
 import { TypeCompiler, TypeCheck } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { describeValue, Issue } from './errors';
 
@@ -55,15 +56,30 @@ export function strictObject<P extends TProperties>(properties: P, options: Obje
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 
+/** A schema's checks: interpreted for the first few uses, compiled once it is used often. */
+interface Checker {
+  Check(value: unknown): boolean;
+  Errors(value: unknown): Iterable<import('@sinclair/typebox/errors').ValueError>;
+}
+
+const uses = new WeakMap<TSchema, number>();
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
-function checker(schema: TSchema): TypeCheck<TSchema> {
-  let c = compiled.get(schema);
-  if (!c) {
-    c = TypeCompiler.Compile(schema);
-    compiled.set(schema, c);
+/**
+ * Compiling a schema costs about as much as a few dozen interpreted checks; most Blueprint
+ * schemas are checked once per synth, Application schemas once per Environment that uses them.
+ */
+function checker(schema: TSchema): Checker {
+  const c = compiled.get(schema);
+  if (c) return c;
+  const n = (uses.get(schema) ?? 0) + 1;
+  uses.set(schema, n);
+  if (n > 8) {
+    const fresh = TypeCompiler.Compile(schema);
+    compiled.set(schema, fresh);
+    return fresh;
   }
-  return c;
+  return { Check: (v) => Value.Check(schema, v), Errors: (v) => Value.Errors(schema, v) };
 }
 
 /** `/a/b/0` → `.a.b[0]` appended to `prefix`. */
