@@ -7,14 +7,12 @@
 import * as os from 'os';
 import { App, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
-import { AwsPhase0Stack } from './aws';
+import type { AwsPhase0Stack as AwsStackType } from './aws';
 import { CatalystError } from '../src/errors';
 import type { Sovereign } from '../src/sovereign';
 import { clusterBootstrap } from './cloud-init/bootstrap';
-import { HetznerPhase0Stack } from './hetzner';
+import type { HetznerPhase0Stack as HetznerStackType } from './hetzner';
 
-export { AwsPhase0Stack } from './aws';
-export { HetznerPhase0Stack } from './hetzner';
 export { K3sNodeCloudInit } from './cloud-init/k3s-node';
 export { CloudConfig } from './cloud-init/cloud-config';
 export { clusterBootstrap } from './cloud-init/bootstrap';
@@ -31,10 +29,18 @@ export function addPhase0Stacks(app: App, sov: Sovereign): TerraformStack[] {
   if (!cloud) return [];
   const bootstrap = clusterBootstrap(sov);
   switch (cloud.provider) {
-    case 'hetzner':
+    // Each cloud's stack (and its provider bindings, @cdktf/provider-aws alone is large) is loaded
+    // only when a Sovereign uses that cloud.
+    case 'hetzner': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { HetznerPhase0Stack } = require('./hetzner') as { HetznerPhase0Stack: typeof HetznerStackType };
       return [new HetznerPhase0Stack(app, PHASE0_STACK_NAMES.hetzner, sov, cloud, bootstrap)];
-    case 'aws':
+    }
+    case 'aws': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { AwsPhase0Stack } = require('./aws') as { AwsPhase0Stack: typeof AwsStackType };
       return [new AwsPhase0Stack(app, PHASE0_STACK_NAMES.aws, sov, cloud, bootstrap)];
+    }
     default:
       throw CatalystError.at('sovereign.cloud.provider', `no Phase 0 stack for ${JSON.stringify((cloud as { provider?: unknown }).provider)}`);
   }
