@@ -4,8 +4,8 @@
  * overlays, outputs). The Flux HelmRelease, the blueprint.yaml, platform.json and (later) the
  * Helm chart are all written from it, so they cannot disagree.
  */
-import { Chart } from 'cdk8s';
 import { Static, TSchema } from '@sinclair/typebox';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as semver from 'semver';
 import { CatalystError, describeValue, Issue } from './errors';
@@ -180,8 +180,8 @@ export function blueprintSpec<S extends TSchema>(spec: BlueprintSpec<S>): Bluepr
 
 /** A constructor of a Blueprint subclass, carrying its static spec. */
 export interface BlueprintClass<B extends Blueprint = Blueprint> {
-  new (scope: Construct, props: BlueprintProps): B;
   readonly spec: BlueprintSpec;
+  new (scope: Construct, props: BlueprintProps): B;
 }
 
 /** What the Sovereign gives every Blueprint it instantiates. */

@@ -13,17 +13,17 @@ export interface Issue {
 
 /** Thrown when the input cannot be synthesized. Carries every issue found, not just the first. */
 export class CatalystError extends Error {
+  /** A CatalystError with one issue. */
+  public static at(path: string, message: string): CatalystError {
+    return new CatalystError([{ path, message }]);
+  }
+
   public readonly issues: readonly Issue[];
 
   constructor(issues: readonly Issue[]) {
     super(issues.map(formatIssue).join('\n'));
     this.name = 'CatalystError';
     this.issues = issues;
-  }
-
-  /** A CatalystError with one issue. */
-  public static at(path: string, message: string): CatalystError {
-    return new CatalystError([{ path, message }]);
   }
 }
 

@@ -2,15 +2,14 @@
  * Synthesis: from a checked Sovereign to the set of files `catalyst synth` writes. Pure and
  * in memory (no disk, no child process), so it is callable as a library and testable.
  */
-import { assertNoTokens, outputOwner } from './audit';
-import { CatalystError } from './errors';
-import { Sovereign, FQDN_VARIABLE } from './sovereign';
-import { blueprintResource } from './writers/blueprint-cr';
-import { buildFluxTree, checkUnique, emitted, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
-import { tenantObjects } from './tenants';
-import { chartFiles } from './writers/chart';
 import { Construct } from 'constructs';
-import { CatalystError as TenantError } from './errors';
+import { assertNoTokens, outputOwner } from './audit';
+import { CatalystError, CatalystError as TenantError } from './errors';
+import { Sovereign, FQDN_VARIABLE } from './sovereign';
+import { tenantObjects } from './tenants';
+import { blueprintResource } from './writers/blueprint-cr';
+import { chartFiles } from './writers/chart';
+import { buildFluxTree, checkUnique, emitted, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
 import { JsonValue, toYaml, toYamlStream } from './yaml';
 
 /** Files by path relative to the output directory, in a deterministic order. */
@@ -248,7 +247,14 @@ function platformModel(sov: Sovereign, flux: FluxTree): unknown {
       environments: o.environments.map((e) => ({
         name: e.name,
         type: e.type,
-        applications: e.applications.map((a) => ({ name: a.name, blueprint: a.blueprint.publishedName, version: a.blueprint.spec.version, namespace: a.blueprint.namespace, placement: a.placement, dependsOn: a.dependsOn })),
+        applications: e.applications.map((a) => ({
+          name: a.name,
+          blueprint: a.blueprint.publishedName,
+          version: a.blueprint.spec.version,
+          namespace: a.blueprint.namespace,
+          placement: a.placement,
+          dependsOn: a.dependsOn,
+        })),
       })),
     })),
   };

@@ -257,7 +257,13 @@ export interface TenantSynthOptions {
   /** True if a Blueprint the Sovereign installs provides this apiVersion's CRDs on the host. */
   readonly platformProvides: (apiVersion: string) => boolean;
   /** Writes one Blueprint's chart sources + HelmReleases (shared with the kit writer). */
-  readonly releaseObjects: (scope: Construct, bp: Blueprint, opts: { namespace: string; dependsOn: { name: string; namespace?: string }[]; namePrefix: string; kubeConfig: { secretRef: { name: string; key: string } }; labels: Record<string, string> }) => void;
+  readonly releaseObjects: (scope: Construct, bp: Blueprint, opts: {
+    namespace: string;
+    dependsOn: { name: string; namespace?: string }[];
+    namePrefix: string;
+    kubeConfig: { secretRef: { name: string; key: string } };
+    labels: Record<string, string>;
+  }) => void;
 }
 
 /** The host-side and vcluster-side objects of every Organization. */

@@ -5,8 +5,8 @@
  */
 import { Kind, TSchema, Type, TObject, TProperties, ObjectOptions } from '@sinclair/typebox';
 import { TypeCompiler, TypeCheck } from '@sinclair/typebox/compiler';
-import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType } from '@sinclair/typebox/errors';
+import { Value } from '@sinclair/typebox/value';
 import { describeValue, Issue } from './errors';
 
 /** Recursively optional: what a user may pass to override a Blueprint's defaults. */
@@ -93,8 +93,24 @@ export function pointerToPath(prefix: string, pointer: string): string {
   return out;
 }
 
+/** The JSON Schema keywords an error message can quote as "what is allowed". */
+interface SchemaFacets {
+  anyOf?: TSchema[];
+  const?: unknown;
+  enum?: unknown[];
+  pattern?: string;
+  format?: string;
+  type?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
 function allowedOf(schema: TSchema): string | undefined {
-  const s = schema as TSchema & { anyOf?: TSchema[]; const?: unknown; enum?: unknown[]; pattern?: string; format?: string; minimum?: number; maximum?: number; minLength?: number; maxLength?: number; minItems?: number; maxItems?: number; type?: string };
+  const s = schema as TSchema & SchemaFacets;
   if (Array.isArray(s.anyOf) && s.anyOf.every((x) => 'const' in x)) {
     return `one of ${s.anyOf.map((x) => JSON.stringify((x as unknown as { const: unknown }).const)).join(', ')}`;
   }
