@@ -3,16 +3,6 @@
  * user writes in `new Sovereign({ kit: { certManager: {...} } })`. Order here is the slot order.
  */
 import { Alloy } from './alloy';
-import { ExternalSecrets } from './external-secrets';
-import { Grafana } from './grafana';
-import { Harbor } from './harbor';
-import { Langfuse } from './langfuse';
-import { Loki } from './loki';
-import { Mimir } from './mimir';
-import { OpenTelemetry } from './opentelemetry';
-import { SeaweedFs } from './seaweedfs';
-import { Tempo } from './tempo';
-import { Valkey } from './valkey';
 import { CertManager } from './cert-manager';
 import { CatalystPlatform } from './catalyst-platform';
 import { Cilium } from './cilium';
@@ -29,14 +19,24 @@ import { Trivy } from './trivy';
 import { Velero } from './velero';
 import { Vpa } from './vpa';
 import { ExternalDns } from './external-dns';
+import { ExternalSecrets } from './external-secrets';
 import { Flux } from './flux';
 import { Gitea } from './gitea';
+import { Grafana } from './grafana';
+import { Harbor } from './harbor';
 import { Keycloak } from './keycloak';
+import { Langfuse } from './langfuse';
+import { Loki } from './loki';
+import { Mimir } from './mimir';
 import { NatsJetstream } from './nats-jetstream';
 import { OpenBao } from './openbao';
+import { OpenTelemetry } from './opentelemetry';
 import { PowerDns } from './powerdns';
 import { SealedSecrets } from './sealed-secrets';
+import { SeaweedFs } from './seaweedfs';
 import { Spire } from './spire';
+import { Tempo } from './tempo';
+import { Valkey } from './valkey';
 
 export const KIT = {
   cilium: Cilium,

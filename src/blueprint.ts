@@ -178,6 +178,32 @@ export function blueprintSpec<S extends TSchema>(spec: BlueprintSpec<S>): Bluepr
   return spec;
 }
 
+/** Problems in a user's install policy overrides. */
+function installIssues(install: unknown, where: string): Issue[] {
+  if (install === undefined) return [];
+  if (install === null || typeof install !== 'object' || Array.isArray(install)) return [{ path: where, message: `must be an object such as { interval: '15m', retries: 3 } (got ${describeValue(install)})` }];
+  const i = install as Record<string, unknown>;
+  const out: Issue[] = [];
+  for (const k of ['interval', 'timeout'] as const) {
+    if (i[k] !== undefined && (typeof i[k] !== 'string' || !/^([0-9]+(ms|s|m|h))+$/.test(i[k] as string))) out.push({ path: `${where}.${k}`, message: `must be a Go duration such as 15m or 1h30m (got ${describeValue(i[k])})` });
+  }
+  if (i.retries !== undefined && (!Number.isInteger(i.retries) || (i.retries as number) < 0)) out.push({ path: `${where}.retries`, message: `must be an integer >= 0 (got ${describeValue(i.retries)})` });
+  for (const k of ['disableWait', 'preserveValues'] as const) {
+    if (i[k] !== undefined && typeof i[k] !== 'boolean') out.push({ path: `${where}.${k}`, message: `must be a boolean (got ${describeValue(i[k])})` });
+  }
+  return out;
+}
+
+/** Raw Helm values must be JSON-like data: objects, arrays, strings, finite numbers, booleans, null. */
+function jsonIssues(v: unknown, where: string, top = false): Issue[] {
+  if (top && (v === null || typeof v !== 'object' || Array.isArray(v))) return [{ path: where, message: `must be an object of Helm values (got ${describeValue(v)})` }];
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return [];
+  if (typeof v === 'number') return Number.isFinite(v) ? [] : [{ path: where, message: `must be a finite number, a string, a boolean, null, a list or an object (got ${String(v)})` }];
+  if (Array.isArray(v)) return v.flatMap((x, i) => jsonIssues(x, `${where}[${i}]`));
+  if (typeof v === 'object') return Object.entries(v as object).flatMap(([k, x]) => (x === undefined ? [] : jsonIssues(x, `${where}.${k}`)));
+  return [{ path: where, message: `must be a string, number, boolean, null, list or object (got a ${typeof v})` }];
+}
+
 /** A constructor of a Blueprint subclass, carrying its static spec. */
 export interface BlueprintClass<B extends Blueprint = Blueprint> {
   readonly spec: BlueprintSpec;
@@ -280,6 +306,8 @@ export abstract class Blueprint<S extends TSchema = TSchema> extends Construct {
     this.namespaceOverride = props.namespace;
     this.releaseNameOverride = props.releaseName;
     const issues = validateAgainst(spec.values, this.values, `${props.path}.values`);
+    issues.push(...installIssues(props.install, `${props.path}.install`));
+    for (const [chart, v] of Object.entries(this.helmValueOverrides)) issues.push(...jsonIssues(v, `${props.path}.helmValues.${chart}`, true));
     for (const chart of Object.keys(this.helmValueOverrides)) {
       if (!spec.upstream.some((u) => u.chart === chart)) {
         issues.push({

@@ -14,11 +14,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { auditDirectory, formatTable, hasErrors } from './audit';
+import { catalog } from './catalog';
 import { formatIssue, isCatalystError } from './errors';
 import { writeAtomically } from './output';
 import { isSovereign, Sovereign } from './sovereign';
 import { synthesize, SynthResult } from './synth';
-import { catalog } from './catalog';
 
 interface Args {
   readonly command: string;
@@ -139,6 +139,28 @@ function writeStats(result: SynthResult, times: { construct: number; write: numb
   }) + '\n');
 }
 
+/** The library's own files; an exception whose first frame lies elsewhere came from the user's code. */
+const LIBRARY_ROOT = path.resolve(__dirname, '..');
+
+function thrownByUserCode(e: unknown): boolean {
+  const frame = String((e as Error)?.stack ?? '').split('\n').find((l) => /^\s+at /.test(l) && !l.includes('node:'));
+  const file = frame ? /\(?([^()\s]+?):\d+:\d+\)?$/.exec(frame)?.[1] : undefined;
+  return file !== undefined && !path.resolve(file).startsWith(LIBRARY_ROOT + path.sep);
+}
+
+/**
+ * Synthesizes the user's Sovereign. Synthesis calls the user's Blueprints (chartValues, overlays):
+ * an exception thrown there is the user's error, reported with their stack, not an internal one.
+ */
+function synthesizeProgram(sov: Sovereign, appFile: string | undefined): SynthResult {
+  try {
+    return synthesize(sov);
+  } catch (e) {
+    if (isCatalystError(e) || !thrownByUserCode(e)) throw e;
+    throw new UserProgramError(`${appFile ?? 'your program'}: a Blueprint of your program threw while synthesizing:\n${(e as Error)?.stack ?? String(e)}`);
+  }
+}
+
 function printSummary(result: SynthResult, outDir: string | undefined, ms: number): void {
   const s = result.stats;
   const lines = [
@@ -156,10 +178,11 @@ async function run(argv: readonly string[]): Promise<number> {
   switch (args.command) {
     case 'synth': {
       const out = flag(args, 'out', ['app', 'out']) ?? 'out';
-      const sov = loadSovereign(flag(args, 'app', ['app', 'out']));
+      const app = flag(args, 'app', ['app', 'out']);
+      const sov = loadSovereign(app);
       // performance.now() counts from process start: construct includes Node, the library and the program.
       const constructed = performance.now();
-      const result = synthesize(sov);
+      const result = synthesizeProgram(sov, app);
       const synthesized = performance.now();
       writeAtomically(out, result.files);
       const written = performance.now();
@@ -168,8 +191,9 @@ async function run(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'validate': {
-      const sov = loadSovereign(flag(args, 'app', ['app']));
-      const result = synthesize(sov);
+      const app = flag(args, 'app', ['app']);
+      const sov = loadSovereign(app);
+      const result = synthesizeProgram(sov, app);
       printSummary(result, undefined, performance.now() - started);
       return 0;
     }

@@ -21,6 +21,8 @@ export * as crossplane from '../constructs/crossplane';
 export * from './naming';
 export * from './tenants';
 export * from './handoff';
+export * from './audit';
+export * from './network';
 export * from './hetzner';
 export { chartFiles } from './writers/chart';
 export * from '../blueprints';

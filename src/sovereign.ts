@@ -201,6 +201,10 @@ export class Sovereign extends Construct {
   }
 }
 
+function isObject(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function validateProps(props: SovereignProps, issues: IssueCollector): void {
   if (typeof props.fqdn !== 'string' || !FQDN_PATTERN.test(props.fqdn)) {
     issues.add('sovereign.fqdn', `must be a lowercase fully-qualified domain name with at least two labels, each starting with a letter, e.g. omantel.omani.works (got ${describeValue(props.fqdn)})`);
@@ -218,7 +222,7 @@ function validateProps(props: SovereignProps, issues: IssueCollector): void {
   if (props.fqdnMode !== undefined && props.fqdnMode !== 'substitute' && props.fqdnMode !== 'literal') {
     issues.add('sovereign.fqdnMode', `must be 'substitute' or 'literal' (got ${describeValue(props.fqdnMode)})`);
   }
-  if (props.cloud !== undefined) {
+  if (isObject(props.cloud)) {
     const cloud = props.cloud as { provider?: unknown; regions?: unknown };
     if (!CLOUD_PROVIDERS.includes(cloud.provider as never)) {
       issues.add('sovereign.cloud.provider', `must be one of ${CLOUD_PROVIDERS.join(', ')} (got ${describeValue(cloud.provider)})`);
@@ -244,7 +248,16 @@ function validateProps(props: SovereignProps, issues: IssueCollector): void {
       }
     }
   }
-  if (props.distribution !== undefined) {
+  for (const key of ['cloud', 'distribution', 'gitops'] as const) {
+    const v: unknown = props[key];
+    if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+      issues.add(`sovereign.${key}`, `must be an object (got ${describeValue(v)}); leave it out for the default`);
+    }
+  }
+  if (props.blueprints !== undefined && !Array.isArray(props.blueprints)) {
+    issues.add('sovereign.blueprints', `must be a list of use(Blueprint, {...}) entries (got ${describeValue(props.blueprints)})`);
+  }
+  if (isObject(props.distribution)) {
     const d = props.distribution as { mode?: unknown; registry?: unknown };
     if (d.mode !== 'upstream' && d.mode !== 'oci') {
       issues.add('sovereign.distribution.mode', `must be 'upstream' or 'oci' (got ${describeValue(d.mode)})`);
@@ -252,11 +265,14 @@ function validateProps(props: SovereignProps, issues: IssueCollector): void {
       issues.add('sovereign.distribution.registry', `must be an oci:// registry path without a trailing '/', e.g. oci://ghcr.io/openova-io (got ${describeValue(d.registry)})`);
     }
   }
-  if (props.gitops !== undefined) {
+  if (isObject(props.gitops)) {
     if (typeof props.gitops.url !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)/.test(props.gitops.url)) {
       issues.add('sovereign.gitops.url', `must be an https://, ssh:// or git@ Git URL (got ${describeValue(props.gitops.url)})`);
     }
-    if (props.gitops.path !== undefined && (props.gitops.path.startsWith('/') || props.gitops.path.includes('..'))) {
+    if (props.gitops.branch !== undefined && (typeof props.gitops.branch !== 'string' || !/^[A-Za-z0-9._/-]+$/.test(props.gitops.branch))) {
+      issues.add('sovereign.gitops.branch', `must be a Git branch name such as main (got ${describeValue(props.gitops.branch)})`);
+    }
+    if (props.gitops.path !== undefined && (typeof props.gitops.path !== 'string' || props.gitops.path.startsWith('/') || props.gitops.path.includes('..'))) {
       issues.add('sovereign.gitops.path', `must be a relative path inside the repository (got ${describeValue(props.gitops.path)})`);
     }
   }

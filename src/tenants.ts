@@ -22,6 +22,7 @@ import { describeValue, Issue } from './errors';
 import { ENV_BRANCH, EnvType, ENV_TYPES, environmentName, orgSlugProblem } from './naming';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository } from '../constructs/flux';
 import { BUILT_IN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../constructs/k8s-apis';
+import { environmentFlowGraph, secureNamespace } from './network';
 
 /** vcluster chart pin (loft.sh); the upstream tenant example used `0.33.*`: pinned here. */
 export const VCLUSTER_CHART = { chart: 'vcluster', version: '0.33.0', repository: 'https://charts.loft.sh' } as const;
@@ -141,15 +142,18 @@ export function buildTenantModel(
     const prior = seenOrgs.get(o.name);
     if (prior) issues.push({ path: `${path}.name`, message: `duplicate Organization ${JSON.stringify(o.name)}: also declared at ${prior}` });
     seenOrgs.set(o.name, path);
+    if (o.environments !== undefined && !Array.isArray(o.environments)) {
+      issues.push({ path: `${path}.environments`, message: `must be a list of environments such as [{ type: 'dev' }] (got ${describeValue(o.environments)})` });
+    }
     const quota = { ...DEFAULT_QUOTA, ...o.quota };
     for (const key of ['cpu', 'memory', 'storage'] as const) {
-      if (!QUANTITY.test(String(quota[key]))) issues.push({ path: `${path}.quota.${key}`, message: `must be a Kubernetes quantity such as 8, 500m or 16Gi (got ${describeValue(quota[key])})` });
+      if (typeof quota[key] !== 'string' || !QUANTITY.test(quota[key])) issues.push({ path: `${path}.quota.${key}`, message: `must be a Kubernetes quantity such as 8, 500m or 16Gi (got ${describeValue(quota[key])})` });
     }
     if (!Number.isInteger(quota.pods) || quota.pods < 1) issues.push({ path: `${path}.quota.pods`, message: `must be an integer >= 1 (got ${describeValue(quota.pods)})` });
 
     const envs: EnvironmentModel[] = [];
     const seenEnvs = new Set<string>();
-    (o.environments ?? []).forEach((e, j) => {
+    (Array.isArray(o.environments) ? o.environments : []).forEach((e, j) => {
       const epath = `${path}.environments[${j}]`;
       if (!e || !(e.type in ENV_TYPES)) {
         issues.push({ path: `${epath}.type`, message: `must be one of ${Object.keys(ENV_TYPES).join(', ')} (got ${describeValue(e?.type)})` });
@@ -178,7 +182,10 @@ function buildEnvironment(scope: Construct, org: string, e: EnvironmentProps, pa
     findByName: (name: string) => instances.get(name) ?? platform.findByName(name),
   };
   const created: { props: ApplicationProps; path: string; blueprint: Blueprint }[] = [];
-  (e.applications ?? []).forEach((a, k) => {
+  if (e.applications !== undefined && !Array.isArray(e.applications)) {
+    issues.push({ path: `${path}.applications`, message: `must be a list of app(name, Blueprint, {...}) entries (got ${describeValue(e.applications)})` });
+  }
+  (Array.isArray(e.applications) ? e.applications : []).forEach((a, k) => {
     const apath = `${path}.applications[${k}]`;
     if (!a || typeof a.name !== 'string' || !DNS_LABEL.test(a.name) || a.name.length > 40) {
       issues.push({ path: `${apath}.name`, message: `must be a DNS label of at most 40 characters (got ${describeValue(a?.name)})` });
@@ -460,11 +467,11 @@ export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel
             issues.push({ path: a.path, message: `${obj.kind} ${obj.name} needs ${obj.apiVersion}, which no Blueprint of this Sovereign installs; add the Blueprint that provides it (its resources are synced from the vcluster to the host) or mark the object optional` });
           }
         }
-        if (placed.length > 0 || bp.spec.upstream.length === 0) {
-          const nsChart = new Chart(scope, `appns-${org.name}-${env.type}-${a.name}`, { disableResourceNameHashes: true });
-          new k8s.KubeNamespace(nsChart, 'ns', { metadata: { name: bp.namespace, labels: { ...appLabels, 'pod-security.kubernetes.io/enforce': 'restricted' } } });
-          wl.push(...objectsOf(nsChart), ...placed);
-        }
+        // Every Application's namespace is written, with Pod Security labels and default-deny
+        // NetworkPolicies (src/network.ts): HelmRelease createNamespace alone would make a bare one.
+        const nsChart = new Chart(scope, `appns-${org.name}-${env.type}-${a.name}`, { disableResourceNameHashes: true });
+        secureNamespace(nsChart, bp.namespace, [bp], environmentFlowGraph(env.applications), { namespace: appLabels, policies: appLabels });
+        wl.push(...objectsOf(nsChart), ...placed);
       }
       if (rl.length) releases.set(`tenants/${org.name}/${env.type}/releases/releases.yaml`, rl);
       workloads.set(`tenants/${org.name}/${env.type}/workloads/workloads.yaml`, wl);

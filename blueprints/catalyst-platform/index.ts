@@ -15,6 +15,7 @@ import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ingressIssuerAnnotation } from '../../constructs/cert-manager';
+import { imageRef, resourceRequirements } from '../../constructs/workload';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
 import { DnsLabel, Image, Quantity, Resources } from '../../src/schema';
@@ -24,7 +25,6 @@ import { Gitea } from '../gitea';
 import { Keycloak } from '../keycloak';
 import { NatsJetstream } from '../nats-jetstream';
 import { OpenBao } from '../openbao';
-import { imageRef, resourceRequirements } from '../../constructs/workload';
 
 /** Flux's per-object opt-in to delete-and-recreate when server-side apply is rejected (CHART-AUTHORING). */
 export const FLUX_FORCE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/force';
@@ -133,6 +133,8 @@ export class CatalystPlatform extends Blueprint<typeof CatalystPlatformValues> {
     releaseName: 'catalyst-platform',
     // The upstream HelmRelease waited on bp-gitea only (§3.2); these are the leaves the control plane uses.
     depends: [Gitea, Keycloak, OpenBao, NatsJetstream, CertManager],
+    // The console UI and API are published through the Ingress (both containers listen on 8080).
+    network: { ingressFromWorld: [{ port: 8080 }] },
     values: CatalystPlatformValues,
     defaults: {
       api: {

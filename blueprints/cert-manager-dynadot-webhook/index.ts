@@ -16,11 +16,11 @@ import { Static, TSchema, Type } from '@sinclair/typebox';
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Certificate, INJECT_CA_FROM_ANNOTATION, injectCaFrom, Issuer } from '../../constructs/cert-manager';
+import { imageRef, resourceRequirements } from '../../constructs/workload';
 import { Blueprint, blueprintSpec, BlueprintSpec } from '../../src/blueprint';
 import { DnsLabel, Image, Resources } from '../../src/schema';
 import { strictObject } from '../../src/values';
 import { CertManager } from '../cert-manager';
-import { imageRef, resourceRequirements } from '../../constructs/workload';
 
 /** The aggregated API version cert-manager's webhook framework serves. */
 export const WEBHOOK_API_VERSION = 'v1alpha1';

@@ -71,6 +71,14 @@ export class CertManager extends Blueprint<typeof CertManagerValues> {
     namespace: 'cert-manager',
     releaseName: 'cert-manager',
     depends: [Cilium],
+    network: {
+      // The API server calls the webhook (the chart's webhook.securePort). Host-network callers
+      // are matched by the CNI's host identity, not by this namespace selector.
+      ingressFromCluster: [{ port: 10250 }],
+      // ACME API (443), the HTTP-01 self-check against the challenge URL (80), and the DNS-01
+      // propagation check, which queries the zone's authoritative nameservers directly (53).
+      egressToWorld: [{ port: 443 }, { port: 80 }, { port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    },
     values: CertManagerValues,
     defaults: {
       crds: { enabled: true, keep: true },

@@ -42,6 +42,8 @@ export class Cnpg extends Blueprint<typeof CnpgValues> {
     namespace: 'cnpg-system',
     releaseName: 'cnpg',
     depends: [Flux],
+    // The API server calls the operator's validating/mutating webhooks.
+    network: { ingressFromCluster: [{ port: 9443 }] },
     values: CnpgValues,
     defaults: {
       crds: { create: true },

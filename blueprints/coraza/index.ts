@@ -11,12 +11,12 @@
 import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { imageRef, resourceRequirements, RESTRICTED_CONTAINER } from '../../constructs/workload';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { DnsLabel, Image, Resources } from '../../src/schema';
 import { strictObject } from '../../src/values';
 import { CertManager } from '../cert-manager';
 import { Cilium } from '../cilium';
-import { imageRef, resourceRequirements, RESTRICTED_CONTAINER } from '../../constructs/workload';
 
 const Port = Type.Integer({ minimum: 1024, maximum: 65535, description: 'unprivileged port (the agent runs as non-root)' });
 

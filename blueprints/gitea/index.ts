@@ -99,6 +99,13 @@ export class Gitea extends Blueprint<typeof GiteaValues> {
     namespace: 'gitea',
     releaseName: 'gitea',
     depends: [Keycloak],
+    // Users, CI and Flux reach the Git server from outside through the ingress/load balancer:
+    // HTTP (container port 3000) and SSH (the rootless image's 2222).
+    network: { ingressFromWorld: [{ port: 3000 }, { port: 2222 }] },
+    podSecurity: {
+      level: 'baseline',
+      reason: 'the gitea chart 10.5.0 sets no container securityContext (runAsNonRoot, seccomp profile, capability drop) on gitea and its init containers; baseline still forbids privileged pods and host access',
+    },
     values: GiteaValues,
     defaults: {
       admin: { username: 'gitea_admin', email: 'gitea-admin@catalyst.local' },

@@ -115,6 +115,9 @@ export class Keycloak extends Blueprint<typeof KeycloakValues> {
     namespace: 'keycloak',
     releaseName: 'keycloak',
     depends: [CertManager],
+    // Browsers and relying parties outside the cluster reach the login pages through the
+    // Sovereign's ingress/gateway (the bitnami image's HTTP port).
+    network: { ingressFromWorld: [{ port: 8080 }] },
     values: KeycloakValues,
     defaults: {
       auth: { adminUser: 'admin' },

@@ -59,6 +59,10 @@ export class NatsJetstream extends Blueprint<typeof NatsJetstreamValues> {
     namespace: 'nats-system',
     releaseName: 'nats-jetstream',
     depends: [Spire],
+    podSecurity: {
+      level: 'baseline',
+      reason: 'the nats chart 1.2.0 sets no securityContext (runAsNonRoot, seccomp profile, capability drop) on the nats, reloader and nats-box containers, and the nats image runs as root; baseline still forbids privileged pods and host access',
+    },
     values: NatsJetstreamValues,
     defaults: {
       cluster: { enabled: true, replicas: 3 },

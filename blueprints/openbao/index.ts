@@ -58,6 +58,14 @@ export class OpenBao extends Blueprint<typeof OpenBaoValues> {
     namespace: 'openbao',
     releaseName: 'openbao',
     depends: [Spire],
+    network: {
+      // The API server calls the agent injector's mutating webhook.
+      ingressFromCluster: [{ port: 8080 }],
+    },
+    podSecurity: {
+      level: 'baseline',
+      reason: 'the openbao chart 0.16.0 sets runAsNonRoot but no seccomp profile on the server, and no capability drop on the server container; baseline still forbids privileged pods and host access',
+    },
     values: OpenBaoValues,
     defaults: {
       ha: { enabled: true, replicas: 3, raft: true },

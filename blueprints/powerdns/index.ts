@@ -204,6 +204,9 @@ export class PowerDns extends Blueprint<typeof PowerDnsValues> {
     namespace: 'powerdns',
     releaseName: 'powerdns',
     depends: [CertManager, Cnpg],
+    // Authoritative DNS for the Sovereign zone is queried from the internet (dnsdist's
+    // unprivileged container port), and the public REST API Ingress serves the webserver port.
+    network: { ingressFromWorld: [{ port: 5353, protocol: 'UDP' }, { port: 5353, protocol: 'TCP' }, { port: 8081 }] },
     install: { timeout: '15m' },
     values: PowerDnsValues,
     defaults: {

@@ -76,6 +76,16 @@ export class Spire extends Blueprint<typeof SpireValues> {
     namespace: 'spire-system',
     releaseName: 'spire',
     depends: [CertManager],
+    network: {
+      // The API server calls spire-controller-manager's validating webhook.
+      ingressFromCluster: [{ port: 9443 }],
+      // The agent's k8s workload attestor asks the kubelet on its node's IP (outside the pod network).
+      egressToWorld: [{ port: 10250 }],
+    },
+    podSecurity: {
+      level: 'privileged',
+      reason: 'the spire-agent DaemonSet mounts the host socket directory /run/spire/agent-sockets and the spiffe-csi-driver DaemonSet runs privileged with the kubelet directory mounted, to hand SVID sockets to every pod on the node',
+    },
     values: SpireValues,
     defaults: {
       clusterName: 'catalyst',

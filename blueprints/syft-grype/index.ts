@@ -15,12 +15,12 @@
 import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { imageRef, resourceRequirements, RESTRICTED_CONTAINER } from '../../constructs/workload';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
 import { DnsLabel, Image, Quantity, Resources } from '../../src/schema';
 import { strictObject } from '../../src/values';
 import { CertManager } from '../cert-manager';
-import { imageRef, resourceRequirements, RESTRICTED_CONTAINER } from '../../constructs/workload';
 
 const PullPolicy = Type.Union([Type.Literal('IfNotPresent'), Type.Literal('Always'), Type.Literal('Never')]);
 

@@ -11,12 +11,12 @@
  * after every bootstrap-kit HelmRelease is Ready (upstream bugs #247, 34c8de8, #190).
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { Blueprint, UpstreamChart } from '../blueprint';
-import { CatalystError, IssueCollector } from '../errors';
 import { DependencyReference, FluxKustomization, GitRepository, HelmRelease, HelmReleaseSpec, HelmRepository, HELM_CHART_MEDIA_TYPE, OCIRepository } from '../../constructs/flux';
 import { CLUSTER_SCOPED_KINDS, PRE_EXISTING_NAMESPACES, PRE_INSTALLED_API_VERSIONS } from '../../constructs/k8s-apis';
+import { Blueprint, UpstreamChart } from '../blueprint';
+import { CatalystError, IssueCollector } from '../errors';
+import { secureNamespace, sovereignFlowGraph } from '../network';
 import type { Sovereign } from '../sovereign';
 import { FQDN_VARIABLE } from '../sovereign';
 import { JsonValue } from '../yaml';
@@ -136,11 +136,10 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
     const ns = bp.namespace;
     if (!PRE_EXISTING_NAMESPACES.has(ns) && !namespaceOwner.has(ns)) {
       namespaceOwner.set(ns, bp.name);
-      new KubeNamespace(chart, 'namespace', {
-        metadata: {
-          name: ns,
-          labels: { 'catalyst.openova.io/sovereign': sov.fqdnRef, ...labels(bp) },
-        },
+      // Pod Security labels and default-deny NetworkPolicies for every Blueprint sharing the namespace (src/network.ts).
+      secureNamespace(chart, ns, sov.blueprints.filter((b) => b.namespace === ns), sovereignFlowGraph(sov.graph), {
+        namespace: { 'catalyst.openova.io/sovereign': sov.fqdnRef, ...labels(bp) },
+        policies: labels(bp),
       });
     }
 

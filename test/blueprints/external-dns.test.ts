@@ -1,3 +1,4 @@
+import { isNamespaceBaseline } from '../../src/network';
 import {
   CLUSTER_DIR, expectChartPin, expectedChartValues, expectIssueAt, expectMatchesSlot, helmReleaseNamed, instanceOf,
   kitSlot, kustomizeCluster, slotBlueprintVersion, slotObjects, sovereignWith, upstreamProvenance, upstreamValues, valuesFor,
@@ -189,7 +190,7 @@ describe('bp-external-dns', () => {
 
   test('every overlay object carries app.kubernetes.io labels', () => {
     const { kit } = build();
-    const overlays = kit.filter((o) => !['Namespace', 'HelmRepository', 'HelmRelease'].includes(o.kind));
+    const overlays = kit.filter((o) => !isNamespaceBaseline(o) && !['HelmRepository', 'HelmRelease'].includes(o.kind));
     expect(overlays.length).toBeGreaterThanOrEqual(7);
     for (const o of overlays) {
       expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'external-dns', 'app.kubernetes.io/instance': 'external-dns', 'app.kubernetes.io/managed-by': 'catalyst-cdk' });

@@ -1,3 +1,4 @@
+import { isNamespaceBaseline } from '../../src/network';
 import {
   CLUSTER_DIR, expectChartPin, expectedChartValues, expectIssueAt, expectMatchesSlot, helmReleaseNamed, instanceOf,
   kitSlot, kustomizeCluster, slotBlueprintVersion, slotObjects, sovereignWith, upstreamProvenance, valuesFor,
@@ -112,7 +113,7 @@ describe('bp-gitea', () => {
     expect(scripts[`${GITEA_ADMIN_SECRET}-generator`]).toContain('\\"username\\":\\"gitea_admin\\"');
     expect(scripts[`${GITEA_ADMIN_SECRET}-generator`]).toContain('\\"password\\":\\"$(rand)\\"');
     expect(scripts[`${GITEA_DB_SECRET}-generator`]).toContain('\\"postgres-password\\":\\"$(rand)\\"');
-    for (const o of objects.filter((x) => !['Namespace', 'HelmRepository', 'HelmRelease'].includes(x.kind))) {
+    for (const o of objects.filter((x) => !isNamespaceBaseline(x) && !['HelmRepository', 'HelmRelease'].includes(x.kind))) {
       expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'gitea', 'app.kubernetes.io/instance': 'gitea', 'app.kubernetes.io/managed-by': 'catalyst-cdk' });
     }
   });

@@ -1,3 +1,4 @@
+import { isNamespaceBaseline } from '../../src/network';
 import { createHash } from 'crypto';
 import {
   CLUSTER_DIR, expectChartPin, expectedChartValues, expectIssueAt, expectMatchesSlot, helmReleaseNamed, instanceOf,
@@ -229,7 +230,7 @@ describe('bp-powerdns', () => {
 
   test('every overlay object carries app.kubernetes.io labels', () => {
     const { kit, infra } = build();
-    const overlays = [...kit.filter((o) => !['Namespace', 'HelmRepository', 'HelmRelease'].includes(o.kind)), ...infra];
+    const overlays = [...kit.filter((o) => !isNamespaceBaseline(o) && !['HelmRepository', 'HelmRelease'].includes(o.kind)), ...infra];
     expect(overlays.length).toBeGreaterThanOrEqual(10);
     for (const o of overlays) {
       expect(o.metadata.labels?.['app.kubernetes.io/instance']).toBe('powerdns');

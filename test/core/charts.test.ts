@@ -1,17 +1,18 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
 import { Type } from '@sinclair/typebox';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { CertManager } from '../../blueprints/cert-manager';
+import { Cilium, CILIUM_CHART } from '../../blueprints/cilium';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
+import { isNamespaceBaseline } from '../../src/network';
 import { Sovereign, use } from '../../src/sovereign';
 import { synthesize } from '../../src/synth';
 import { strictObject } from '../../src/values';
 import { escapeHelmTemplate } from '../../src/writers/chart';
-import { CertManager } from '../../blueprints/cert-manager';
-import { Cilium, CILIUM_CHART } from '../../blueprints/cilium';
 import { fakeBlueprint } from '../support/fake-blueprints';
 import { HELM, objectsOf, parseStream, synthToDisk, tempDir } from '../support/tools';
 
@@ -22,8 +23,14 @@ const SiteValues = strictObject({ replicas: Type.Integer({ minimum: 1 }), page: 
 /** A manifest-only Blueprint whose content contains Helm template syntax that must stay literal. */
 class Site extends Blueprint<typeof SiteValues> {
   public static readonly spec = blueprintSpec({
-    name: 'site', version: '2.3.4', section: 'pts-test', card: { title: 'Site', summary: "A static site (it's plain)." },
-    upstream: [], namespace: 'site', values: SiteValues, defaults: { replicas: 2, page: 'Hello {{ .Values.name }} }}' },
+    name: 'site',
+    version: '2.3.4',
+    section: 'pts-test',
+    card: { title: 'Site', summary: "A static site (it's plain)." },
+    upstream: [],
+    namespace: 'site',
+    values: SiteValues,
+    defaults: { replicas: 2, page: 'Hello {{ .Values.name }} }}' },
   });
   protected overlays(scope: Chart): void {
     new k8s.KubeConfigMap(scope, 'page', { metadata: { name: 'page' }, data: { 'index.html': this.values.page } });
@@ -56,7 +63,8 @@ describe('Helm chart per Blueprint', () => {
     const chartDir = path.join(dir, 'charts/bp-site');
     expect(helm(['lint', '--strict', chartDir])).toContain('1 chart(s) linted, 0 chart(s) failed');
     const rendered = parseStream(helm(['template', 'site', chartDir, '--namespace', 'site']));
-    const emitted = objectsOf(result, `flux/clusters/${FQDN}/bootstrap-kit/site.yaml`).filter((o) => o.kind !== 'Namespace');
+    // The namespace baseline (Namespace, default-deny policies) belongs to the Flux tree, not to the chart.
+    const emitted = objectsOf(result, `flux/clusters/${FQDN}/bootstrap-kit/site.yaml`).filter((o) => !isNamespaceBaseline(o));
     const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
     expect(rendered.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(emitted.sort((a, b) => key(a).localeCompare(key(b))));
     expect((rendered.find((o) => o.kind === 'ConfigMap') as any).data['index.html']).toBe('Hello {{ .Values.name }} }}');
@@ -100,7 +108,9 @@ describe('Helm chart per Blueprint', () => {
 describe('distribution: oci (bp-<name> charts from a registry)', () => {
   const Dep = fakeBlueprint('after', '1.0.0', [Site]);
   const sov = new Sovereign({
-    fqdn: FQDN, org, includeKit: false,
+    fqdn: FQDN,
+    org,
+    includeKit: false,
     distribution: { mode: 'oci', registry: 'oci://registry.example.test/catalyst', secretRef: 'registry-pull' },
     blueprints: [use(Cilium), use(Site), use(Dep)],
   });
@@ -116,7 +126,7 @@ describe('distribution: oci (bp-<name> charts from a registry)', () => {
   });
 
   test('a manifest-only Blueprint gets a release, its manifests live in the chart, and dependants wait for it', () => {
-    const site = objectsOf(r, `${dir}/bootstrap-kit/site.yaml`).map((o) => o.kind);
+    const site = objectsOf(r, `${dir}/bootstrap-kit/site.yaml`).filter((o) => o.kind === 'Namespace' || !isNamespaceBaseline(o)).map((o) => o.kind);
     expect(site).toEqual(['Namespace', 'OCIRepository', 'HelmRelease']);
     const after = objectsOf(r, `${dir}/bootstrap-kit/after.yaml`).find((o) => o.kind === 'HelmRelease') as any;
     expect(after.spec.dependsOn).toEqual([{ name: 'bp-site', namespace: 'flux-system' }]);

@@ -85,7 +85,7 @@ describe('catalyst CLI (compiled lib/)', () => {
 
   test("a program that throws is reported as the user's error, with its stack", () => {
     const dir = tempDir();
-    const app = writeApp(dir, 'throws.js', `module.exports = () => { throw new TypeError('boom in user code'); };\n`);
+    const app = writeApp(dir, 'throws.js', 'module.exports = () => { throw new TypeError(\'boom in user code\'); };\n');
     const r = catalyst(['validate', '--app', app]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('error in your program:');

@@ -1,5 +1,5 @@
-import { ApiObject, Chart } from 'cdk8s';
 import { Type } from '@sinclair/typebox';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
@@ -19,8 +19,15 @@ const Web = fakeBlueprint('web', '1.0.0', [{ blueprint: Db, version: '^1', alias
 const StaticValues = strictObject({ message: Type.String({ minLength: 1 }) });
 class StaticSite extends Blueprint<typeof StaticValues> {
   public static readonly spec = blueprintSpec({
-    name: 'static-site', version: '1.0.0', section: 'pts-test', card: { title: 's', summary: 's' }, upstream: [], namespace: 'static-site',
-    values: StaticValues, defaults: { message: 'hi' }, placement: { modes: ['single-region', 'active-active'], default: 'single-region', maxRegions: 2 },
+    name: 'static-site',
+    version: '1.0.0',
+    section: 'pts-test',
+    card: { title: 's', summary: 's' },
+    upstream: [],
+    namespace: 'static-site',
+    values: StaticValues,
+    defaults: { message: 'hi' },
+    placement: { modes: ['single-region', 'active-active'], default: 'single-region', maxRegions: 2 },
   });
   protected overlays(scope: Chart): void {
     new k8s.KubeConfigMap(scope, 'page', { metadata: { name: 'page' }, data: { index: this.values.message } });
@@ -32,10 +39,14 @@ function sovereign(organizations: unknown) {
 }
 
 const twoOrgs = [
-  { name: 'acme', quota: { cpu: '4' }, environments: [
-    { type: 'prod', applications: [app('db', Db), app('web', Web, { values: { replicas: 2 } }), app('site', StaticSite, { values: { message: 'hello' } })] },
-    { type: 'dev', applications: [app('db', Db), app('web', Web)] },
-  ] },
+  {
+    name: 'acme',
+    quota: { cpu: '4' },
+    environments: [
+      { type: 'prod', applications: [app('db', Db), app('web', Web, { values: { replicas: 2 } }), app('site', StaticSite, { values: { message: 'hello' } })] },
+      { type: 'dev', applications: [app('db', Db), app('web', Web)] },
+    ],
+  },
   { name: 'globex', environments: [{ type: 'stg' }] },
 ];
 
@@ -52,7 +63,7 @@ describe('Organizations, Environments, Applications', () => {
     ]);
     const ns = objs[0] as any;
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect((objs[1] as any).spec.hard).toMatchObject({ 'requests.cpu': '4', 'requests.memory': '16Gi', pods: 100 });
+    expect((objs[1] as any).spec.hard).toMatchObject({ 'requests.cpu': '4', 'requests.memory': '16Gi', 'pods': 100 });
     expect((objs[3] as any).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const vc = objs[12] as any;
     expect(vc.spec.chart.spec).toMatchObject({ chart: 'vcluster', version: '0.33.0' });
@@ -118,14 +129,28 @@ describe('Applications using an operator the Sovereign installs', () => {
   /** A platform Blueprint that installs the CRDs of `db.example.test/v1`. */
   class Operator extends Blueprint<ReturnType<typeof strictObject>> {
     public static readonly spec = blueprintSpec({
-      name: 'db-operator', version: '1.0.0', section: 'pts-test', card: { title: 'o', summary: 'o' },
-      upstream: [], namespace: 'db-operator', values: strictObject({}), defaults: {}, providesApis: ['db.example.test/v1'],
+      name: 'db-operator',
+      version: '1.0.0',
+      section: 'pts-test',
+      card: { title: 'o', summary: 'o' },
+      upstream: [],
+      namespace: 'db-operator',
+      values: strictObject({}),
+      defaults: {},
+      providesApis: ['db.example.test/v1'],
     });
   }
   class WithDb extends Blueprint<ReturnType<typeof strictObject>> {
     public static readonly spec = blueprintSpec({
-      name: 'with-db', version: '1.0.0', section: 'pts-test', card: { title: 'w', summary: 'w' },
-      upstream: [], namespace: 'with-db', depends: [Operator], values: strictObject({}), defaults: {},
+      name: 'with-db',
+      version: '1.0.0',
+      section: 'pts-test',
+      card: { title: 'w', summary: 'w' },
+      upstream: [],
+      namespace: 'with-db',
+      depends: [Operator],
+      values: strictObject({}),
+      defaults: {},
     });
     protected overlays(scope: Chart): void {
       new ApiObject(scope, 'db', { apiVersion: 'db.example.test/v1', kind: 'Policy', metadata: { name: 'db' }, spec: {} });
@@ -134,7 +159,10 @@ describe('Applications using an operator the Sovereign installs', () => {
 
   test('the CR goes into the vcluster and the vcluster syncs that resource to the host operator', () => {
     const sov = new Sovereign({
-      fqdn: FQDN, org, includeKit: false, gitops: { url: 'https://git.example.test/p.git' },
+      fqdn: FQDN,
+      org,
+      includeKit: false,
+      gitops: { url: 'https://git.example.test/p.git' },
       blueprints: [use(Operator)],
       organizations: [{ name: 'acme', environments: [{ type: 'prod', applications: [app('shop', WithDb)] }] }],
     });
@@ -146,7 +174,9 @@ describe('Applications using an operator the Sovereign installs', () => {
 
   test('without the operator in the Sovereign it is a clear error', () => {
     expect(() => new Sovereign({
-      fqdn: FQDN, org, includeKit: false,
+      fqdn: FQDN,
+      org,
+      includeKit: false,
       organizations: [{ name: 'acme', environments: [{ type: 'prod', applications: [app('shop', WithDb)] }] }],
     })).toThrow('bp-with-db needs bp-db-operator: add an Application of it to Environment acme-prod or install it in the Sovereign');
   });

@@ -1,12 +1,12 @@
-import { ApiObject, Chart } from 'cdk8s';
 import { Type } from '@sinclair/typebox';
+import { ApiObject, Chart } from 'cdk8s';
+import { CertManager } from '../../blueprints/cert-manager';
+import { Cilium } from '../../blueprints/cilium';
 import { Blueprint, blueprintSpec, helmChart } from '../../src/blueprint';
 import { CatalystError } from '../../src/errors';
 import { Sovereign, use } from '../../src/sovereign';
 import { synthesize } from '../../src/synth';
 import { strictObject } from '../../src/values';
-import { CertManager } from '../../blueprints/cert-manager';
-import { Cilium } from '../../blueprints/cilium';
 import { fakeBlueprint } from '../support/fake-blueprints';
 import { kustomize, objectId, objectsOf, parseStream, synthToDisk } from '../support/tools';
 
@@ -28,9 +28,15 @@ function twoBlueprintSovereign(extra: Parameters<typeof use>[0][] = []) {
 function overlayUser(name: string, api: string, optional: boolean, depends: readonly (typeof Cilium)[] = []) {
   class User extends Blueprint<ReturnType<typeof strictObject>> {
     public static readonly spec = blueprintSpec({
-      name, version: '1.0.0', section: 'pts-test', card: { title: name, summary: name },
-      upstream: [helmChart(name, '1.0.0', 'https://charts.example.test')], namespace: name, depends,
-      values: strictObject({}), defaults: {},
+      name,
+      version: '1.0.0',
+      section: 'pts-test',
+      card: { title: name, summary: name },
+      upstream: [helmChart(name, '1.0.0', 'https://charts.example.test')],
+      namespace: name,
+      depends,
+      values: strictObject({}),
+      defaults: {},
     });
     protected overlays(scope: Chart): void {
       const obj = new ApiObject(scope, 'monitor', { apiVersion: api, kind: 'ServiceMonitor', metadata: { name: `${name}-monitor` }, spec: {} });
@@ -130,8 +136,14 @@ describe('Flux writer', () => {
     const a = fakeBlueprint('alpha');
     class Clash extends Blueprint {
       public static readonly spec = blueprintSpec({
-        name: 'clash', version: '1.0.0', section: 'pts-test', card: { title: 'c', summary: 'c' }, upstream: [], namespace: 'alpha',
-        values: strictObject({}), defaults: {},
+        name: 'clash',
+        version: '1.0.0',
+        section: 'pts-test',
+        card: { title: 'c', summary: 'c' },
+        upstream: [],
+        namespace: 'alpha',
+        values: strictObject({}),
+        defaults: {},
       });
       protected overlays(scope: Chart): void {
         new ApiObject(scope, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'alpha-settings' } });
@@ -146,8 +158,14 @@ describe('Flux writer', () => {
     const StrayValues = strictObject({ script: Type.String() });
     class Stray extends Blueprint<typeof StrayValues> {
       public static readonly spec = blueprintSpec({
-        name: 'stray', version: '1.0.0', section: 'pts-test', card: { title: 's', summary: 's' }, upstream: [], namespace: 'stray',
-        values: StrayValues, defaults: { script: 'echo ${HOME}' },
+        name: 'stray',
+        version: '1.0.0',
+        section: 'pts-test',
+        card: { title: 's', summary: 's' },
+        upstream: [],
+        namespace: 'stray',
+        values: StrayValues,
+        defaults: { script: 'echo ${HOME}' },
       });
       protected overlays(scope: Chart): void {
         new ApiObject(scope, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'script' }, data: { run: this.values.script } });
@@ -170,8 +188,15 @@ describe('Flux writer', () => {
     const a = fakeBlueprint('alpha');
     class Manifests extends Blueprint {
       public static readonly spec = blueprintSpec({
-        name: 'manifests', version: '1.0.0', section: 'pts-test', card: { title: 'm', summary: 'm' }, upstream: [], namespace: 'manifests',
-        depends: [a], values: strictObject({}), defaults: {},
+        name: 'manifests',
+        version: '1.0.0',
+        section: 'pts-test',
+        card: { title: 'm', summary: 'm' },
+        upstream: [],
+        namespace: 'manifests',
+        depends: [a],
+        values: strictObject({}),
+        defaults: {},
       });
     }
     const c = fakeBlueprint('charlie', '1.0.0', [Manifests]);

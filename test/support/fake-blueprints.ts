@@ -1,11 +1,11 @@
 /**
  * Small Blueprints defined in tests, the way a third party would define them in its own package.
  */
-import { Chart } from 'cdk8s';
 import { Type } from '@sinclair/typebox';
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Blueprint, BlueprintClass, BlueprintRef, blueprintSpec, DependencyDecl, helmChart } from '../../src/blueprint';
 import { strictObject } from '../../src/values';
-import { k8s } from 'cdk8s-plus-28';
 
 const Values = strictObject({ replicas: Type.Integer({ minimum: 1, maximum: 5 }), mode: Type.Union([Type.Literal('a'), Type.Literal('b')]) });
 

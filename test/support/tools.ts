@@ -6,9 +6,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { writeAtomically } from '../../src/output';
 import { Sovereign } from '../../src/sovereign';
 import { synthesize, SynthResult } from '../../src/synth';
-import { writeAtomically } from '../../src/output';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const KUBECTL = path.join(ROOT, '.tools', 'kubectl');
