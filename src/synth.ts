@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { assertNoTokens, outputOwner } from './audit';
-import { CatalystError, CatalystError as TenantError } from './errors';
+import { CatalystError } from './errors';
 import { Sovereign, FQDN_VARIABLE } from './sovereign';
 import { tenantObjects } from './tenants';
 import { blueprintResource } from './writers/blueprint-cr';
@@ -175,7 +175,7 @@ function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>): 
     platformProvides: (api) => sov.blueprints.some((b) => (b.spec.providesApis ?? []).includes(api)),
     releaseObjects: (s, bp, o) => releaseObjects(s, bp, o),
   });
-  if (issues.length) throw new TenantError(issues);
+  if (issues.length) throw new CatalystError(issues);
   const all: EmittedObject[] = [];
   const hostObjects: EmittedObject[] = [];
   const orgFiles = new Map<string, string[]>();

@@ -10,11 +10,12 @@
  * Lives in bp-harbor's folder because harbor is the first kit slot that needs it; bp-langfuse
  * imports it from here.
  */
-import { KubeJob, KubeRole, KubeRoleBinding, KubeServiceAccount, Quantity } from 'cdk8s-plus-28/lib/imports/k8s';
+import { KubeJob, KubeRole, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { CatalystError } from '../../src/errors';
 import { Image } from '../../src/schema';
 import { SECRET_GENERATOR_IMAGE, SecretKeyRef } from '../keycloak';
+import { generatorPodTemplate } from '../keycloak/generated-secret';
 
 /** The characters a random key is drawn from. */
 export type KeyAlphabet = 'alphanumeric' | 'hex';
@@ -98,30 +99,7 @@ export class RandomSecret extends Construct {
       spec: {
         backoffLimit: 6,
         activeDeadlineSeconds: 600,
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.generatorName,
-            restartPolicy: 'OnFailure',
-            securityContext: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: 'generate',
-              image: `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/sh', '-c', this.script(props, labels)],
-              resources: {
-                requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') },
-                limits: { memory: Quantity.fromString('64Mi') },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
-            }],
-          },
-        },
+        template: generatorPodTemplate(this.generatorName, image, this.script(props, labels), labels),
       },
     });
   }

@@ -172,31 +172,7 @@ export class GeneratedSecret extends Construct {
       });
     }
 
-    const image = props.image ?? SECRET_GENERATOR_IMAGE;
-    const template: PodTemplateSpec = {
-      metadata: { labels },
-      spec: {
-        serviceAccountName: this.generatorName,
-        restartPolicy: 'OnFailure',
-        securityContext: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
-        containers: [{
-          name: 'generate',
-          image: `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`,
-          imagePullPolicy: 'IfNotPresent',
-          command: ['/bin/sh', '-c', this.script(props, labels)],
-          resources: {
-            requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') },
-            limits: { memory: Quantity.fromString('64Mi') },
-          },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ['ALL'] },
-          },
-        }],
-      },
-    };
+    const template = generatorPodTemplate(this.generatorName, props.image ?? SECRET_GENERATOR_IMAGE, this.script(props, labels), labels);
     // The script's shell variables are not Flux substitution variables.
     const noSubstitution = { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' };
     if (props.mirrorOf) {
@@ -297,4 +273,35 @@ export class GeneratedSecret extends Construct {
     );
     return lines.join('\n') + '\n';
   }
+}
+
+/**
+ * The pod of an in-cluster secret generator: one non-root, read-only container running `script`
+ * with the generator's ServiceAccount. Shared by GeneratedSecret and bp-harbor's RandomSecret.
+ */
+export function generatorPodTemplate(serviceAccountName: string, image: Image, script: string, labels: { readonly [key: string]: string }): PodTemplateSpec {
+  return {
+    metadata: { labels: { ...labels } },
+    spec: {
+      serviceAccountName,
+      restartPolicy: 'OnFailure',
+      securityContext: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'generate',
+        image: `${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/bin/sh', '-c', script],
+        resources: {
+          requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') },
+          limits: { memory: Quantity.fromString('64Mi') },
+        },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          capabilities: { drop: ['ALL'] },
+        },
+      }],
+    },
+  };
 }
