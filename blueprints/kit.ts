@@ -3,28 +3,22 @@
  * user writes in `new Sovereign({ kit: { certManager: {...} } })`. Order here is the slot order.
  */
 import { Alloy } from './alloy';
-import { CertManager } from './cert-manager';
 import { CatalystPlatform } from './catalyst-platform';
+import { CertManager } from './cert-manager';
 import { Cilium } from './cilium';
 import { Cnpg } from './cnpg';
 import { Coraza } from './coraza';
 import { Crossplane } from './crossplane';
 import { CrossplaneClaims } from './crossplane-claims';
-import { Falco } from './falco';
-import { Kyverno } from './kyverno';
-import { Reloader } from './reloader';
-import { Sigstore } from './sigstore';
-import { SyftGrype } from './syft-grype';
-import { Trivy } from './trivy';
-import { Velero } from './velero';
-import { Vpa } from './vpa';
 import { ExternalDns } from './external-dns';
 import { ExternalSecrets } from './external-secrets';
+import { Falco } from './falco';
 import { Flux } from './flux';
 import { Gitea } from './gitea';
 import { Grafana } from './grafana';
 import { Harbor } from './harbor';
 import { Keycloak } from './keycloak';
+import { Kyverno } from './kyverno';
 import { Langfuse } from './langfuse';
 import { Loki } from './loki';
 import { Mimir } from './mimir';
@@ -32,11 +26,17 @@ import { NatsJetstream } from './nats-jetstream';
 import { OpenBao } from './openbao';
 import { OpenTelemetry } from './opentelemetry';
 import { PowerDns } from './powerdns';
+import { Reloader } from './reloader';
 import { SealedSecrets } from './sealed-secrets';
 import { SeaweedFs } from './seaweedfs';
+import { Sigstore } from './sigstore';
 import { Spire } from './spire';
+import { SyftGrype } from './syft-grype';
 import { Tempo } from './tempo';
+import { Trivy } from './trivy';
 import { Valkey } from './valkey';
+import { Velero } from './velero';
+import { Vpa } from './vpa';
 
 export const KIT = {
   cilium: Cilium,

@@ -20,9 +20,9 @@ import { Construct } from 'constructs';
 import { Blueprint, BlueprintClass, BlueprintOptions, PlacementMode, SovereignContext, ValuesOf } from './blueprint';
 import { describeValue, Issue } from './errors';
 import { ENV_BRANCH, EnvType, ENV_TYPES, environmentName, orgSlugProblem } from './naming';
+import { environmentFlowGraph, secureNamespace } from './network';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository } from '../constructs/flux';
 import { BUILT_IN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../constructs/k8s-apis';
-import { environmentFlowGraph, secureNamespace } from './network';
 
 /** vcluster chart pin (loft.sh); the upstream tenant example used `0.33.*`: pinned here. */
 export const VCLUSTER_CHART = { chart: 'vcluster', version: '0.33.0', repository: 'https://charts.loft.sh' } as const;

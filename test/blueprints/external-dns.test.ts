@@ -1,4 +1,3 @@
-import { isNamespaceBaseline } from '../../src/network';
 import {
   CLUSTER_DIR, expectChartPin, expectedChartValues, expectIssueAt, expectMatchesSlot, helmReleaseNamed, instanceOf,
   kitSlot, kustomizeCluster, slotBlueprintVersion, slotObjects, sovereignWith, upstreamProvenance, upstreamValues, valuesFor,
@@ -9,6 +8,7 @@ import { Cnpg } from '../../blueprints/cnpg';
 import { ExternalDns } from '../../blueprints/external-dns';
 import { Flux } from '../../blueprints/flux';
 import { PowerDns } from '../../blueprints/powerdns';
+import { isNamespaceBaseline } from '../../src/network';
 import { BlueprintUse, use } from '../../src/sovereign';
 import { synthesize, SynthResult } from '../../src/synth';
 import { deepMerge, PlainObject } from '../../src/values';

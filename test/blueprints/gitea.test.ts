@@ -1,4 +1,3 @@
-import { isNamespaceBaseline } from '../../src/network';
 import {
   CLUSTER_DIR, expectChartPin, expectedChartValues, expectIssueAt, expectMatchesSlot, helmReleaseNamed, instanceOf,
   kitSlot, kustomizeCluster, slotBlueprintVersion, slotObjects, sovereignWith, upstreamProvenance, valuesFor,
@@ -7,6 +6,7 @@ import { CertManager } from '../../blueprints/cert-manager';
 import { Cilium } from '../../blueprints/cilium';
 import { Gitea, GITEA_ADMIN_SECRET, GITEA_DB_SECRET } from '../../blueprints/gitea';
 import { Keycloak } from '../../blueprints/keycloak';
+import { isNamespaceBaseline } from '../../src/network';
 import { Sovereign, use } from '../../src/sovereign';
 import { synthesize, SynthResult } from '../../src/synth';
 import { deepMerge, PlainObject } from '../../src/values';

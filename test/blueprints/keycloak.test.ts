@@ -1,4 +1,3 @@
-import { isNamespaceBaseline } from '../../src/network';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,6 +10,7 @@ import { CertManager } from '../../blueprints/cert-manager';
 import { Cilium } from '../../blueprints/cilium';
 import { bitnamiImage, Keycloak, KEYCLOAK_ADMIN_SECRET, KEYCLOAK_DB_SECRET } from '../../blueprints/keycloak';
 import { GeneratedSecret, SECRET_GENERATOR_IMAGE } from '../../blueprints/keycloak/generated-secret';
+import { isNamespaceBaseline } from '../../src/network';
 import { use } from '../../src/sovereign';
 import { synthesize, SynthResult } from '../../src/synth';
 import { deepMerge } from '../../src/values';

@@ -1,4 +1,3 @@
-import { isNamespaceBaseline } from '../../src/network';
 import { createHash } from 'crypto';
 import {
   CLUSTER_DIR, expectChartPin, expectedChartValues, expectIssueAt, expectMatchesSlot, helmReleaseNamed, instanceOf,
@@ -9,6 +8,7 @@ import { Cilium } from '../../blueprints/cilium';
 import { Cnpg } from '../../blueprints/cnpg';
 import { Flux } from '../../blueprints/flux';
 import { POWERDNS_API_SECRET, PowerDns } from '../../blueprints/powerdns';
+import { isNamespaceBaseline } from '../../src/network';
 import { BlueprintUse, use } from '../../src/sovereign';
 import { synthesize, SynthResult } from '../../src/synth';
 import { PlainObject } from '../../src/values';
