@@ -2,7 +2,7 @@
  * Small helpers that turn typed values (src/schema.ts) into Kubernetes L1 fields for
  * workloads (images, resources), shared by every Blueprint that builds its own Deployments.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Image, Resources } from '../src/schema';
 
 /** `repository:tag`, with `@digest` appended when a digest pins the image further. */

@@ -20,7 +20,7 @@
  * `depends: [OpenBao]` and openbao's namespace may talk to each other — nothing else crosses
  * namespaces unless a spec declares it.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { Blueprint, FlowPort, NetworkNeeds } from './blueprint';
 

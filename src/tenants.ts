@@ -15,7 +15,7 @@
  * namespace `{app}-{env}` of the vcluster, with `dependsOn` on the Applications it needs.
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Blueprint, BlueprintClass, BlueprintOptions, PlacementMode, SovereignContext, ValuesOf } from './blueprint';
 import { describeValue, Issue } from './errors';

@@ -13,7 +13,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { ingressIssuerAnnotation } from '../../constructs/cert-manager';
 import { imageRef, resourceRequirements } from '../../constructs/workload';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';

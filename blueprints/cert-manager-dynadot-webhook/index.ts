@@ -14,7 +14,7 @@
  */
 import { Static, TSchema, Type } from '@sinclair/typebox';
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Certificate, INJECT_CA_FROM_ANNOTATION, injectCaFrom, Issuer } from '../../constructs/cert-manager';
 import { imageRef, resourceRequirements } from '../../constructs/workload';
 import { Blueprint, blueprintSpec, BlueprintSpec } from '../../src/blueprint';

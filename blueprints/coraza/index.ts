@@ -10,7 +10,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { imageRef, resourceRequirements, RESTRICTED_CONTAINER } from '../../constructs/workload';
 import { Blueprint, blueprintSpec } from '../../src/blueprint';
 import { DnsLabel, Image, Resources } from '../../src/schema';

@@ -16,7 +16,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ingressIssuerAnnotation } from '../../constructs/cert-manager';

@@ -10,7 +10,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ingressIssuerAnnotation } from '../../constructs/cert-manager';
 import { Blueprint, BlueprintProps, blueprintSpec, helmChart, helmFullname, UpstreamChart } from '../../src/blueprint';

@@ -11,7 +11,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Blueprint, BlueprintClass, BlueprintProps, blueprintSpec, helmChart, helmFullname, UpstreamChart } from '../../src/blueprint';
 import { CatalystError, Issue } from '../../src/errors';

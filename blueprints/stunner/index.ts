@@ -8,7 +8,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Blueprint, blueprintSpec, BlueprintProps, helmChart, UpstreamChart } from '../../src/blueprint';
 import { Issue } from '../../src/errors';

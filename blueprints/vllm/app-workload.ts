@@ -14,7 +14,7 @@
 import { createHash } from 'crypto';
 import { Static, TLiteral, TSchema, TUnion, Type } from '@sinclair/typebox';
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { CnpgCluster } from '../../constructs/cnpg';
 import { BlueprintSpec } from '../../src/blueprint';

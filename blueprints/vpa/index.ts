@@ -6,7 +6,7 @@
  */
 import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Blueprint, blueprintSpec, helmChart, UpstreamChart } from '../../src/blueprint';
 import { Image, Resources } from '../../src/schema';
 import { PlainObject, strictObject } from '../../src/values';
