@@ -8,6 +8,7 @@
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
+import { canonical, CanonicalObject, KubeObject } from '../src/objects';
 import { clone } from '../src/values';
 
 /** A Go duration as Flux accepts it, e.g. `15m`, `1h`, `30s`. */
@@ -51,6 +52,11 @@ export interface HelmRepositoryProps {
 export class HelmRepository extends ApiObject {
   public static readonly GVK = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository' } as const;
 
+  /** The object as plain data, without a construct (what the library's writers emit). */
+  public static manifest(props: HelmRepositoryProps): CanonicalObject {
+    return canonical({ ...HelmRepository.GVK, ...props } as KubeObject);
+  }
+
   constructor(scope: Construct, id: string, props: HelmRepositoryProps) {
     super(scope, id, { ...HelmRepository.GVK, ...props });
   }
@@ -85,6 +91,11 @@ export const HELM_CHART_MEDIA_TYPE = 'application/vnd.cncf.helm.chart.content.v1
 export class OCIRepository extends ApiObject {
   public static readonly GVK = { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'OCIRepository' } as const;
 
+  /** The object as plain data, without a construct (what the library's writers emit). */
+  public static manifest(props: OCIRepositoryProps): CanonicalObject {
+    return canonical({ ...OCIRepository.GVK, ...props } as KubeObject);
+  }
+
   constructor(scope: Construct, id: string, props: OCIRepositoryProps) {
     super(scope, id, { ...OCIRepository.GVK, ...props });
   }
@@ -107,6 +118,11 @@ export interface GitRepositoryProps {
 /** `source.toolkit.fluxcd.io/v1` GitRepository. */
 export class GitRepository extends ApiObject {
   public static readonly GVK = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' } as const;
+
+  /** The object as plain data, without a construct (what the library's writers emit). */
+  public static manifest(props: GitRepositoryProps): CanonicalObject {
+    return canonical({ ...GitRepository.GVK, ...props } as KubeObject);
+  }
 
   constructor(scope: Construct, id: string, props: GitRepositoryProps) {
     super(scope, id, { ...GitRepository.GVK, ...props });
@@ -143,6 +159,11 @@ export interface KustomizationProps {
 /** `kustomize.toolkit.fluxcd.io/v1` Kustomization. */
 export class FluxKustomization extends ApiObject {
   public static readonly GVK = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' } as const;
+
+  /** The object as plain data, without a construct (what the library's writers emit). */
+  public static manifest(props: KustomizationProps): CanonicalObject {
+    return canonical({ ...FluxKustomization.GVK, ...props } as KubeObject);
+  }
 
   constructor(scope: Construct, id: string, props: KustomizationProps) {
     super(scope, id, { ...FluxKustomization.GVK, ...props });
@@ -227,6 +248,14 @@ export interface HelmReleaseProps {
 /** `helm.toolkit.fluxcd.io/v2` HelmRelease. */
 export class HelmRelease extends ApiObject {
   public static readonly GVK = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' } as const;
+
+  /** The object as plain data, without a construct (what the library's writers emit). */
+  public static manifest(props: HelmReleaseProps): CanonicalObject {
+    const { values, ...spec } = props.spec;
+    const verbatim = values !== undefined && Object.keys(values).length > 0 ? { parent: 'spec', key: 'values', value: clone(values) } : undefined;
+    return canonical({ ...HelmRelease.GVK, metadata: props.metadata, spec } as KubeObject, verbatim);
+  }
+
   private readonly values?: { readonly [key: string]: unknown };
 
   constructor(scope: Construct, id: string, props: HelmReleaseProps) {

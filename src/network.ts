@@ -21,8 +21,8 @@
  * namespaces unless a spec declares it.
  */
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { Construct } from 'constructs';
 import type { Blueprint, FlowPort, NetworkNeeds } from './blueprint';
+import { canonical, CanonicalObject, KubeObject } from './objects';
 
 /** Pod Security admission levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -194,16 +194,16 @@ function why(list: readonly DeclaredPort[], need: string): string {
 }
 
 /**
- * Adds the NetworkPolicies of namespace `ns` to `scope`: default deny plus the allows listed in
- * the module comment. `labels` go on every policy.
+ * The NetworkPolicies of namespace `ns`: default deny plus the allows listed in the module
+ * comment. `labels` go on every policy.
  */
-export function namespacePolicies(scope: Construct, ns: string, flows: NamespaceFlows, labels: Readonly<Record<string, string>>): k8s.KubeNetworkPolicy[] {
-  const policies: k8s.KubeNetworkPolicy[] = [];
+export function namespacePolicies(ns: string, flows: NamespaceFlows, labels: Readonly<Record<string, string>>): CanonicalObject[] {
+  const policies: CanonicalObject[] = [];
   const policy = (name: string, spec: k8s.NetworkPolicySpec, reason: string) => {
-    policies.push(new k8s.KubeNetworkPolicy(scope, `netpol-${name}`, {
+    policies.push(canonical(k8s.KubeNetworkPolicy.manifest({
       metadata: { name, namespace: ns, labels: { ...labels }, annotations: { [FLOW_REASON_ANNOTATION]: reason } },
       spec,
-    }));
+    }) as KubeObject));
   };
   policy('deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'default deny: every other policy here is an explicit allow');
   policy('allow-same-namespace', {
@@ -267,27 +267,25 @@ export function namespacePolicies(scope: Construct, ns: string, flows: Namespace
 
 /**
  * The Namespace object of `ns` (labels: `labels.namespace` + Pod Security; the reason as an
- * annotation) and its NetworkPolicies (labelled `labels.policies`), added to `scope`.
+ * annotation) followed by its NetworkPolicies (labelled `labels.policies`).
  * `blueprints` are the Blueprints whose pods run in `ns`; `graph` gives their edges.
  */
 export function secureNamespace(
-  scope: Construct,
   ns: string,
   blueprints: readonly Blueprint[],
   graph: FlowGraph,
   labels: { readonly namespace: Readonly<Record<string, string>>; readonly policies: Readonly<Record<string, string>> },
-): void {
+): CanonicalObject[] {
   const security = namespaceSecurityMetadata(blueprints);
-  new k8s.KubeNamespace(scope, 'namespace', {
+  const namespace = canonical(k8s.KubeNamespace.manifest({
     metadata: {
       name: ns,
       labels: { ...labels.namespace, ...security.labels },
       ...(Object.keys(security.annotations).length ? { annotations: security.annotations } : {}),
     },
-  });
-  namespacePolicies(scope, ns, namespaceFlows(ns, blueprints, graph), labels.policies);
+  }) as KubeObject);
+  return [namespace, ...namespacePolicies(ns, namespaceFlows(ns, blueprints, graph), labels.policies)];
 }
-
 
 /**
  * True for the objects this module writes for a namespace (the Namespace itself and its

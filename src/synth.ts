@@ -2,14 +2,13 @@
  * Synthesis: from a checked Sovereign to the set of files `catalyst synth` writes. Pure and
  * in memory (no disk, no child process), so it is callable as a library and testable.
  */
-import { Construct } from 'constructs';
 import { assertNoTokens, outputOwner } from './audit';
 import { CatalystError } from './errors';
 import { Sovereign, FQDN_VARIABLE } from './sovereign';
 import { tenantObjects } from './tenants';
 import { blueprintResource } from './writers/blueprint-cr';
 import { chartFiles } from './writers/chart';
-import { buildFluxTree, checkUnique, emitted, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
+import { buildFluxTree, checkUnique, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
 import { JsonValue, toYaml, toYamlStream } from './yaml';
 
 /** Files by path relative to the output directory, in a deterministic order. */
@@ -168,25 +167,23 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
 
 /** Writes tenants/: host objects per Organization and Environment, and each Environment's folders. */
 function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>): EmittedObject[] {
-  const scope = new Construct(sov, 'tenant-objects');
-  const { files: t, issues } = tenantObjects(scope, sov.organizations, {
+  const { files: t, issues } = tenantObjects(sov.organizations, {
     gitUrl: sov.gitops.url,
     clusterPath: sov.gitops.path,
     platformProvides: (api) => sov.blueprints.some((b) => (b.spec.providesApis ?? []).includes(api)),
-    releaseObjects: (s, bp, o) => releaseObjects(s, bp, o),
+    releaseObjects: (bp, o) => releaseObjects(bp, o),
   });
   if (issues.length) throw new CatalystError(issues);
   const all: EmittedObject[] = [];
   const hostObjects: EmittedObject[] = [];
   const orgFiles = new Map<string, string[]>();
-  const write = (rel: string, objs: readonly import('cdk8s').ApiObject[], owner: string): EmittedObject[] => {
-    const e = objs.map((o) => emitted(o, owner, rel));
-    files.set(`${dir}/${rel}`, stream(e));
-    return e;
+  const write = (rel: string, objs: readonly EmittedObject[]): readonly EmittedObject[] => {
+    files.set(`${dir}/${rel}`, stream(objs));
+    return objs;
   };
   for (const [rel, objs] of t.host) {
     const org = rel.split('/')[1];
-    hostObjects.push(...write(rel, objs, `organizations.${org}`));
+    hostObjects.push(...write(rel, objs));
     orgFiles.set(org, [...(orgFiles.get(org) ?? []), rel.split('/').slice(2).join('/')]);
   }
   for (const [org, list] of orgFiles) files.set(`${dir}/tenants/${org}/kustomization.yaml`, kustomization(list, `Organization ${org}: host-side objects; its Environments reconcile their own folders.`));
@@ -196,7 +193,7 @@ function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>): 
   for (const group of [t.releases, t.workloads]) {
     for (const [rel, objs] of group) {
       const parts = rel.split('/');
-      const e = write(rel, objs, `organizations.${parts[1]}.${parts[2]}`);
+      const e = write(rel, objs);
       checkUnique(e);
       all.push(...e);
       const folder = parts.slice(0, -1).join('/');

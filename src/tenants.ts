@@ -14,13 +14,14 @@
  * Per Application: a HelmRelease (chart Blueprints) or manifests (manifest-only Blueprints), in
  * namespace `{app}-{env}` of the vcluster, with `dependsOn` on the Applications it needs.
  */
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Blueprint, BlueprintClass, BlueprintOptions, PlacementMode, SovereignContext, ValuesOf } from './blueprint';
 import { describeValue, Issue } from './errors';
 import { ENV_BRANCH, EnvType, ENV_TYPES, environmentName, orgSlugProblem } from './naming';
 import { environmentFlowGraph, secureNamespace } from './network';
+import { canonical, CanonicalObject, EmittedObject, fromApiObject, KubeObject } from './objects';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository } from '../constructs/flux';
 import { BUILT_IN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../constructs/k8s-apis';
 
@@ -248,14 +249,14 @@ function buildEnvironment(scope: Construct, org: string, e: EnvironmentProps, pa
   return { org, type: e.type, name: environmentName(org, e.type), path, applications: apps };
 }
 
-/** Files of one tenant tree, relative to the cluster folder, as ApiObjects per file. */
+/** Files of one tenant tree, relative to the cluster folder, with their objects. */
 export interface TenantFiles {
   /** `tenants/<org>/org.yaml`, `tenants/<org>/<env>.yaml`, listed in tenants/ kustomizations. */
-  readonly host: ReadonlyMap<string, readonly ApiObject[]>;
+  readonly host: ReadonlyMap<string, readonly EmittedObject[]>;
   /** `tenants/<org>/<env>/releases/*.yaml`: host-side HelmReleases, reconciled by the Environment. */
-  readonly releases: ReadonlyMap<string, readonly ApiObject[]>;
+  readonly releases: ReadonlyMap<string, readonly EmittedObject[]>;
   /** `tenants/<org>/<env>/workloads/*.yaml`: applied inside the vcluster. */
-  readonly workloads: ReadonlyMap<string, readonly ApiObject[]>;
+  readonly workloads: ReadonlyMap<string, readonly EmittedObject[]>;
 }
 
 export interface TenantSynthOptions {
@@ -263,123 +264,119 @@ export interface TenantSynthOptions {
   readonly clusterPath: string;
   /** True if a Blueprint the Sovereign installs provides this apiVersion's CRDs on the host. */
   readonly platformProvides: (apiVersion: string) => boolean;
-  /** Writes one Blueprint's chart sources + HelmReleases (shared with the kit writer). */
-  readonly releaseObjects: (scope: Construct, bp: Blueprint, opts: {
+  /** One Blueprint's chart sources + HelmReleases (shared with the kit writer). */
+  readonly releaseObjects: (bp: Blueprint, opts: {
     namespace: string;
     dependsOn: { name: string; namespace?: string }[];
     namePrefix: string;
     kubeConfig: { secretRef: { name: string; key: string } };
     labels: Record<string, string>;
-  }) => void;
+  }) => CanonicalObject[];
 }
 
+const overlaysOf = (bp: Blueprint): ApiObject[] => bp.overlayScope.node.findAll().filter(ApiObject.isApiObject);
+
 /** The host-side and vcluster-side objects of every Organization. */
-export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel[], options: TenantSynthOptions): { files: TenantFiles; issues: Issue[] } {
-  const host = new Map<string, ApiObject[]>();
-  const releases = new Map<string, ApiObject[]>();
-  const workloads = new Map<string, ApiObject[]>();
+export function tenantObjects(orgs: readonly OrganizationModel[], options: TenantSynthOptions): { files: TenantFiles; issues: Issue[] } {
+  const host = new Map<string, EmittedObject[]>();
+  const releases = new Map<string, EmittedObject[]>();
+  const workloads = new Map<string, EmittedObject[]>();
   const issues: Issue[] = [];
-  const objectsOf = (c: Construct) => c.node.findAll().filter(ApiObject.isApiObject);
+  const provides = new Map<string, boolean>();
+  const platformProvides = (api: string) => {
+    let p = provides.get(api);
+    if (p === undefined) provides.set(api, (p = options.platformProvides(api)));
+    return p;
+  };
 
   for (const org of orgs) {
     const ns = org.name;
+    const orgOwner = `organizations.${org.name}`;
     // CRD kinds an Application uses (a CNPG Cluster for its database, …) are reconciled by the
     // host's operator: the vcluster syncs those resources to the host and their CRDs into itself.
     const synced = new Set<string>();
     for (const env of org.environments) {
       for (const a of env.applications) {
-        for (const obj of a.blueprint.overlayScope.node.findAll().filter(ApiObject.isApiObject)) {
-          if (!BUILT_IN_API_VERSIONS.has(obj.apiVersion) && options.platformProvides(obj.apiVersion)) synced.add(resourceName(obj.apiVersion, obj.kind));
+        for (const obj of overlaysOf(a.blueprint)) {
+          if (!BUILT_IN_API_VERSIONS.has(obj.apiVersion) && platformProvides(obj.apiVersion)) synced.add(resourceName(obj.apiVersion, obj.kind));
         }
       }
     }
     const lbl = { 'app.kubernetes.io/managed-by': 'catalyst-cdk', 'catalyst.openova.io/organization': org.name };
     const kubeConfig = { secretRef: { name: `vc-${org.name}`, key: 'config' } };
-    const c = new Chart(scope, `tenant-${org.name}`, { disableResourceNameHashes: true });
-    new k8s.KubeNamespace(c, 'ns', {
-      metadata: {
-        name: ns,
-        labels: {
-          ...lbl,
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/warn': 'restricted',
+    const k8sObject = (o: object) => canonical(o as KubeObject);
+    const orgObjects: CanonicalObject[] = [
+      k8sObject(k8s.KubeNamespace.manifest({
+        metadata: {
+          name: ns,
+          labels: {
+            ...lbl,
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/audit': 'restricted',
+            'pod-security.kubernetes.io/warn': 'restricted',
+          },
+          annotations: { 'catalyst.openova.io/display-name': org.displayName },
         },
-        annotations: { 'catalyst.openova.io/display-name': org.displayName },
-      },
-    });
-    new k8s.KubeResourceQuota(c, 'quota', {
-      metadata: { name: 'org-quota', namespace: ns, labels: lbl },
-      spec: {
-        hard: {
-          'requests.cpu': k8s.Quantity.fromString(org.quota.cpu),
-          'requests.memory': k8s.Quantity.fromString(org.quota.memory),
-          'limits.memory': k8s.Quantity.fromString(org.quota.memory),
-          'requests.storage': k8s.Quantity.fromString(org.quota.storage),
-          'pods': k8s.Quantity.fromNumber(org.quota.pods),
+      })),
+      k8sObject(k8s.KubeResourceQuota.manifest({
+        metadata: { name: 'org-quota', namespace: ns, labels: lbl },
+        spec: {
+          hard: {
+            'requests.cpu': k8s.Quantity.fromString(org.quota.cpu),
+            'requests.memory': k8s.Quantity.fromString(org.quota.memory),
+            'limits.memory': k8s.Quantity.fromString(org.quota.memory),
+            'requests.storage': k8s.Quantity.fromString(org.quota.storage),
+            'pods': k8s.Quantity.fromNumber(org.quota.pods),
+          },
         },
-      },
-    });
-    new k8s.KubeLimitRange(c, 'limits', {
-      metadata: { name: 'org-defaults', namespace: ns, labels: lbl },
-      spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-          default: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('512Mi') },
-        }],
-      },
-    });
+      })),
+      k8sObject(k8s.KubeLimitRange.manifest({
+        metadata: { name: 'org-defaults', namespace: ns, labels: lbl },
+        spec: {
+          limits: [{
+            type: 'Container',
+            defaultRequest: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+            default: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('512Mi') },
+          }],
+        },
+      })),
+    ];
     // Default deny, then the few flows a vcluster needs: DNS, its own namespace, the host API server.
-    new k8s.KubeNetworkPolicy(c, 'deny-all', {
-      metadata: { name: 'deny-all', namespace: ns, labels: lbl },
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    const policy = (name: string, spec: k8s.NetworkPolicySpec) => orgObjects.push(k8sObject(k8s.KubeNetworkPolicy.manifest({ metadata: { name, namespace: ns, labels: lbl }, spec })));
+    policy('deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    policy('allow-same-namespace', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+      }],
     });
-    new k8s.KubeNetworkPolicy(c, 'allow-same-namespace', {
-      metadata: { name: 'allow-same-namespace', namespace: ns, labels: lbl },
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] },
+    policy('allow-apiserver', {
+      podSelector: { matchLabels: { app: 'vcluster' } },
+      policyTypes: ['Egress'],
+      egress: [{ ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }] }],
     });
-    new k8s.KubeNetworkPolicy(c, 'allow-dns', {
-      metadata: { name: 'allow-dns', namespace: ns, labels: lbl },
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-        }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(c, 'allow-apiserver', {
-      metadata: { name: 'allow-apiserver', namespace: ns, labels: lbl },
-      spec: {
-        podSelector: { matchLabels: { app: 'vcluster' } },
-        policyTypes: ['Egress'],
-        egress: [{ ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }] }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(c, 'allow-flux', {
-      metadata: { name: 'allow-flux', namespace: ns, labels: lbl },
-      spec: {
-        podSelector: { matchLabels: { app: 'vcluster' } },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flux-system' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8443) }] }],
-      },
+    policy('allow-flux', {
+      podSelector: { matchLabels: { app: 'vcluster' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flux-system' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8443) }] }],
     });
     // Org roles of §1 bound to Keycloak groups; the built-in aggregated ClusterRoles carry the rules.
     for (const [role, clusterRole] of [['org-admin', 'admin'], ['org-developer', 'edit'], ['org-viewer', 'view']] as const) {
-      new k8s.KubeRoleBinding(c, `rb-${role}`, {
+      orgObjects.push(k8sObject(k8s.KubeRoleBinding.manifest({
         metadata: { name: role, namespace: ns, labels: lbl },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
         subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `oidc:/${org.name}/${role}` }],
-      });
+      })));
     }
-    new HelmRepository(c, 'loft', {
+    orgObjects.push(HelmRepository.manifest({
       metadata: { name: 'loft', namespace: ns, labels: lbl },
       spec: { url: VCLUSTER_CHART.repository, interval: '1h' },
-    });
-    new HelmRelease(c, 'vcluster', {
+    }));
+    orgObjects.push(HelmRelease.manifest({
       metadata: { name: 'vcluster', namespace: ns, labels: lbl },
       spec: {
         interval: '15m',
@@ -410,36 +407,41 @@ export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel
           exportKubeConfig: { server: `https://vcluster.${ns}:443`, secret: { name: kubeConfig.secretRef.name } },
         },
       },
-    });
-    host.set(`tenants/${org.name}/org.yaml`, objectsOf(c));
+    }));
+    const orgFile = `tenants/${org.name}/org.yaml`;
+    host.set(orgFile, orgObjects.map((json) => ({ json, owner: orgOwner, file: orgFile })));
 
     for (const env of org.environments) {
-      const e = new Chart(scope, `tenant-${org.name}-${env.type}`, { disableResourceNameHashes: true });
+      const envOwner = `organizations.${org.name}.${env.type}`;
       const envLabels = { ...lbl, 'catalyst.openova.io/environment': env.name };
       const base = `./${options.clusterPath}/tenants/${org.name}/${env.type}`;
-      new GitRepository(e, 'git', {
-        metadata: { name: env.name, namespace: ns, labels: envLabels },
-        spec: { url: options.gitUrl, interval: '1m', ref: { branch: ENV_BRANCH[env.type] } },
-      });
       const sourceRef = { kind: 'GitRepository' as const, name: env.name, namespace: ns };
-      new FluxKustomization(e, 'workloads', {
-        metadata: { name: `${env.name}-workloads`, namespace: ns, labels: envLabels },
-        spec: { interval: '10m', path: `${base}/workloads`, prune: true, wait: true, timeout: '10m', sourceRef, kubeConfig },
-      });
-      new FluxKustomization(e, 'releases', {
-        metadata: { name: `${env.name}-releases`, namespace: ns, labels: envLabels },
-        spec: { interval: '10m', path: `${base}/releases`, prune: true, wait: false, timeout: '10m', sourceRef, dependsOn: [{ name: `${env.name}-workloads` }] },
-      });
-      host.set(`tenants/${org.name}/${env.type}.yaml`, objectsOf(e));
+      const envFile = `tenants/${org.name}/${env.type}.yaml`;
+      host.set(envFile, [
+        GitRepository.manifest({
+          metadata: { name: env.name, namespace: ns, labels: envLabels },
+          spec: { url: options.gitUrl, interval: '1m', ref: { branch: ENV_BRANCH[env.type] } },
+        }),
+        FluxKustomization.manifest({
+          metadata: { name: `${env.name}-workloads`, namespace: ns, labels: envLabels },
+          spec: { interval: '10m', path: `${base}/workloads`, prune: true, wait: true, timeout: '10m', sourceRef, kubeConfig },
+        }),
+        FluxKustomization.manifest({
+          metadata: { name: `${env.name}-releases`, namespace: ns, labels: envLabels },
+          spec: { interval: '10m', path: `${base}/releases`, prune: true, wait: false, timeout: '10m', sourceRef, dependsOn: [{ name: `${env.name}-workloads` }] },
+        }),
+      ].map((json) => ({ json, owner: orgOwner, file: envFile })));
 
-      const wl: ApiObject[] = [];
-      const rl: ApiObject[] = [];
+      const releasesFile = `tenants/${org.name}/${env.type}/releases/releases.yaml`;
+      const workloadsFile = `tenants/${org.name}/${env.type}/workloads/workloads.yaml`;
+      const wl: EmittedObject[] = [];
+      const rl: EmittedObject[] = [];
+      const flows = environmentFlowGraph(env.applications);
       for (const a of env.applications) {
         const bp = a.blueprint;
         const appLabels = { ...envLabels, 'catalyst.openova.io/application': a.name };
-        const appChart = new Chart(scope, `app-${org.name}-${env.type}-${a.name}`, { disableResourceNameHashes: true });
         if (bp.spec.upstream.length > 0) {
-          options.releaseObjects(appChart, bp, {
+          const objs = options.releaseObjects(bp, {
             namespace: ns,
             namePrefix: `${env.type}-${a.name}`,
             // Only siblings with a chart have a HelmRelease to wait on.
@@ -450,31 +452,25 @@ export function tenantObjects(scope: Construct, orgs: readonly OrganizationModel
             kubeConfig,
             labels: appLabels,
           });
-          rl.push(...objectsOf(appChart));
-        }
-        const overlays = bp.overlayScope.node.findAll().filter(ApiObject.isApiObject);
-        const placed: ApiObject[] = [];
-        for (const obj of overlays) {
-          if (BUILT_IN_API_VERSIONS.has(obj.apiVersion)) {
-            if (!CLUSTER_SCOPED_KINDS.has(obj.kind) && !obj.metadata.namespace) {
-              obj.addJsonPatch(JsonPatch.add('/metadata/namespace', bp.namespace));
-            }
-            placed.push(obj);
-          } else if (options.platformProvides(obj.apiVersion)) {
-            if (!obj.metadata.namespace) obj.addJsonPatch(JsonPatch.add('/metadata/namespace', bp.namespace));
-            placed.push(obj);
-          } else if (!bp.isOptional(obj)) {
-            issues.push({ path: a.path, message: `${obj.kind} ${obj.name} needs ${obj.apiVersion}, which no Blueprint of this Sovereign installs; add the Blueprint that provides it (its resources are synced from the vcluster to the host) or mark the object optional` });
-          }
+          for (const json of objs) rl.push({ json, owner: envOwner, file: releasesFile });
         }
         // Every Application's namespace is written, with Pod Security labels and default-deny
         // NetworkPolicies (src/network.ts): HelmRelease createNamespace alone would make a bare one.
-        const nsChart = new Chart(scope, `appns-${org.name}-${env.type}-${a.name}`, { disableResourceNameHashes: true });
-        secureNamespace(nsChart, bp.namespace, [bp], environmentFlowGraph(env.applications), { namespace: appLabels, policies: appLabels });
-        wl.push(...objectsOf(nsChart), ...placed);
+        for (const json of secureNamespace(bp.namespace, [bp], flows, { namespace: appLabels, policies: appLabels })) wl.push({ json, owner: envOwner, file: workloadsFile });
+        for (const obj of overlaysOf(bp)) {
+          let json: CanonicalObject | undefined;
+          if (BUILT_IN_API_VERSIONS.has(obj.apiVersion)) {
+            json = fromApiObject(obj, CLUSTER_SCOPED_KINDS.has(obj.kind) ? undefined : bp.namespace);
+          } else if (platformProvides(obj.apiVersion)) {
+            json = fromApiObject(obj, bp.namespace);
+          } else if (!bp.isOptional(obj)) {
+            issues.push({ path: a.path, message: `${obj.kind} ${obj.name} needs ${obj.apiVersion}, which no Blueprint of this Sovereign installs; add the Blueprint that provides it (its resources are synced from the vcluster to the host) or mark the object optional` });
+          }
+          if (json) wl.push({ json, owner: envOwner, file: workloadsFile });
+        }
       }
-      if (rl.length) releases.set(`tenants/${org.name}/${env.type}/releases/releases.yaml`, rl);
-      workloads.set(`tenants/${org.name}/${env.type}/workloads/workloads.yaml`, wl);
+      if (rl.length) releases.set(releasesFile, rl);
+      workloads.set(workloadsFile, wl);
     }
   }
   return { files: { host, releases, workloads }, issues };

@@ -10,28 +10,19 @@
  * Objects whose API a HelmRelease installs go to infrastructure/, which Flux reconciles only
  * after every bootstrap-kit HelmRelease is Ready (upstream bugs #247, 34c8de8, #190).
  */
-import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
 import { DependencyReference, FluxKustomization, GitRepository, HelmRelease, HelmReleaseSpec, HelmRepository, HELM_CHART_MEDIA_TYPE, OCIRepository } from '../../constructs/flux';
 import { CLUSTER_SCOPED_KINDS, PRE_EXISTING_NAMESPACES, PRE_INSTALLED_API_VERSIONS } from '../../constructs/k8s-apis';
 import { Blueprint, UpstreamChart } from '../blueprint';
 import { CatalystError, IssueCollector } from '../errors';
 import { secureNamespace, sovereignFlowGraph } from '../network';
+import { CanonicalObject, EmittedObject, fromApiObject } from '../objects';
 import type { Sovereign } from '../sovereign';
 import { FQDN_VARIABLE } from '../sovereign';
 import { JsonValue } from '../yaml';
 
 export const FLUX_NAMESPACE = 'flux-system';
 export const MANAGED_BY = 'catalyst-cdk';
-
-/** A synthesized Kubernetes object with where it came from. */
-export interface EmittedObject {
-  readonly json: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
-  /** Blueprint that emitted it (or `sovereign`). */
-  readonly owner: string;
-  /** Output file, relative to the cluster folder. */
-  readonly file: string;
-}
 
 /** Per-Blueprint result of the Flux writer. */
 export interface SlotOutput {
@@ -132,15 +123,15 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
 
   for (const bp of sov.blueprints) {
     const fileName = slotFileName(bp);
-    const chart = new Chart(bp, 'flux', { disableResourceNameHashes: true });
+    const objects: CanonicalObject[] = [];
     const ns = bp.namespace;
     if (!PRE_EXISTING_NAMESPACES.has(ns) && !namespaceOwner.has(ns)) {
       namespaceOwner.set(ns, bp.name);
       // Pod Security labels and default-deny NetworkPolicies for every Blueprint sharing the namespace (src/network.ts).
-      secureNamespace(chart, ns, sov.blueprints.filter((b) => b.namespace === ns), sovereignFlowGraph(sov.graph), {
+      objects.push(...secureNamespace(ns, sov.blueprints.filter((b) => b.namespace === ns), sovereignFlowGraph(sov.graph), {
         namespace: { 'catalyst.openova.io/sovereign': sov.fqdnRef, ...labels(bp) },
         policies: labels(bp),
-      });
+      }));
     }
 
     const depNames: string[] = [];
@@ -149,13 +140,9 @@ export function buildFluxTree(sov: Sovereign): FluxTree {
     }
     const dependsOn = depNames.map((name) => ({ name, namespace: FLUX_NAMESPACE }));
     const dist = sov.distribution;
-    if (dist.mode === 'oci') {
-      ociReleaseObjects(chart, bp, dist.registry, dist.secretRef, dependsOn);
-    } else {
-      releaseObjects(chart, bp, { namespace: FLUX_NAMESPACE, dependsOn });
-    }
+    objects.push(...(dist.mode === 'oci' ? ociReleaseObjects(bp, dist.registry, dist.secretRef, dependsOn) : releaseObjects(bp, { namespace: FLUX_NAMESPACE, dependsOn })));
 
-    const kit: EmittedObject[] = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => emitted(o, bp.name, `bootstrap-kit/${fileName}`));
+    const kit: EmittedObject[] = objects.map((json) => ({ json, owner: bp.name, file: `bootstrap-kit/${fileName}` }));
     const overlays: EmittedObject[] = [];
     const infrastructure: EmittedObject[] = [];
     const closure = new Set([bp.name, ...sov.graph.closureOf(bp.name).map((b) => b.name)]);
@@ -216,7 +203,8 @@ export interface ReleaseOptions {
  * repository, one OCIRepository per oci:// chart, one HelmRelease per upstream chart (the last
  * is the primary; earlier ones, such as CRD charts, install first).
  */
-export function releaseObjects(scope: Construct, bp: Blueprint, options: ReleaseOptions): void {
+export function releaseObjects(bp: Blueprint, options: ReleaseOptions): CanonicalObject[] {
+  const out: CanonicalObject[] = [];
   const prefix = options.namePrefix ? `${options.namePrefix}-` : '';
   const lbl = { ...labels(bp), ...options.labels };
   const ns = bp.namespace;
@@ -225,10 +213,10 @@ export function releaseObjects(scope: Construct, bp: Blueprint, options: Release
     const name = prefix + sourceName(bp, repo);
     sources.set(repo, name);
     if (repo.startsWith('https://')) {
-      new HelmRepository(scope, `source-${name}`, {
+      out.push(HelmRepository.manifest({
         metadata: { name, namespace: options.namespace, labels: lbl },
         spec: { url: repo, interval: '1h' },
-      });
+      }));
     }
   }
   let previous: string | undefined;
@@ -238,7 +226,7 @@ export function releaseObjects(scope: Construct, bp: Blueprint, options: Release
     if (u.repository.startsWith('oci://')) {
       // One OCIRepository per chart: Flux pulls a single artifact per OCIRepository.
       const ociName = bp.spec.upstream.length === 1 ? prefix + bp.publishedName : name;
-      new OCIRepository(scope, `oci-${ociName}`, {
+      out.push(OCIRepository.manifest({
         metadata: { name: ociName, namespace: options.namespace, labels: lbl },
         spec: {
           url: `${u.repository}/${u.chart}`,
@@ -246,7 +234,7 @@ export function releaseObjects(scope: Construct, bp: Blueprint, options: Release
           interval: '1h',
           layerSelector: { mediaType: HELM_CHART_MEDIA_TYPE, operation: 'copy' },
         },
-      });
+      }));
       chartSpec = { chartRef: { kind: 'OCIRepository', name: ociName, namespace: options.namespace } };
     } else {
       chartSpec = {
@@ -260,7 +248,7 @@ export function releaseObjects(scope: Construct, bp: Blueprint, options: Release
       };
     }
     const dependsOn = previous ? [{ name: previous, namespace: options.namespace }, ...options.dependsOn] : options.dependsOn;
-    new HelmRelease(scope, `release-${name}`, {
+    out.push(HelmRelease.manifest({
       metadata: { name, namespace: options.namespace, labels: lbl },
       spec: {
         interval: bp.install.interval,
@@ -283,18 +271,19 @@ export function releaseObjects(scope: Construct, bp: Blueprint, options: Release
         },
         values: bp.helmValuesFor(u),
       },
-    });
+    }));
     previous = name;
   }
+  return out;
 }
 
 /**
  * `oci` distribution: one OCIRepository at `<registry>/bp-<name>:<version>` and one HelmRelease
  * of the bp-<name> umbrella chart (upstream charts as dependencies, overlays as templates).
  */
-function ociReleaseObjects(scope: Construct, bp: Blueprint, registry: string, secretRef: string | undefined, dependsOn: readonly DependencyReference[]): void {
+function ociReleaseObjects(bp: Blueprint, registry: string, secretRef: string | undefined, dependsOn: readonly DependencyReference[]): CanonicalObject[] {
   const lbl = labels(bp);
-  new OCIRepository(scope, `oci-${bp.publishedName}`, {
+  const source = OCIRepository.manifest({
     metadata: { name: bp.publishedName, namespace: FLUX_NAMESPACE, labels: lbl },
     spec: {
       url: `${registry}/${bp.publishedName}`,
@@ -304,7 +293,7 @@ function ociReleaseObjects(scope: Construct, bp: Blueprint, registry: string, se
       ...(secretRef ? { secretRef: { name: secretRef } } : {}),
     },
   });
-  new HelmRelease(scope, `release-${bp.publishedName}`, {
+  const release = HelmRelease.manifest({
     metadata: { name: bp.publishedName, namespace: FLUX_NAMESPACE, labels: lbl },
     spec: {
       interval: bp.install.interval,
@@ -323,6 +312,7 @@ function ociReleaseObjects(scope: Construct, bp: Blueprint, registry: string, se
       values: umbrellaValues(bp),
     },
   });
+  return [source, release];
 }
 
 function overlayObjects(bp: Blueprint): ApiObject[] {
@@ -330,12 +320,8 @@ function overlayObjects(bp: Blueprint): ApiObject[] {
 }
 
 export function emitted(obj: ApiObject, owner: string, file: string, defaultNamespace?: string): EmittedObject {
-  const json = obj.toJson() as EmittedObject['json'];
-  const { name, namespace, ...rest } = json.metadata;
-  const ns = namespace ?? (defaultNamespace && !CLUSTER_SCOPED_KINDS.has(json.kind) ? defaultNamespace : undefined);
-  // name and namespace first: the reader looks for them first.
-  json.metadata = { name, ...(ns ? { namespace: ns } : {}), ...rest };
-  return { json, owner, file };
+  const ns = defaultNamespace && !CLUSTER_SCOPED_KINDS.has(obj.kind) ? defaultNamespace : undefined;
+  return { json: fromApiObject(obj, ns), owner, file };
 }
 
 /** Two objects with the same kind/namespace/name would collide in Kustomize and in the cluster. */
@@ -360,24 +346,22 @@ export function checkUnique(objects: readonly EmittedObject[]): void {
 
 /** The Flux entry objects Phase 0 applies: one GitRepository and three Kustomizations. */
 function buildSync(sov: Sovereign): EmittedObject[] {
-  const scope = new Chart(sov, 'flux-sync', { disableResourceNameHashes: true });
-  const objects = syncObjects(scope, sov);
-  return objects.map((o) => emitted(o, 'sovereign', 'flux-system/sync.yaml'));
+  return syncObjects(sov).map((json) => ({ json, owner: 'sovereign', file: 'flux-system/sync.yaml' }));
 }
 
 /**
  * GitRepository `sovereign` + Kustomizations `bootstrap-kit` → `infrastructure` → `tenants`,
  * each with the FQDN substitution. Exported so Phase 0's cloud-init renders the same objects.
  */
-export function syncObjects(scope: Construct, sov: Sovereign): ApiObject[] {
+export function syncObjects(sov: Sovereign): CanonicalObject[] {
   const labelsSov = { 'app.kubernetes.io/managed-by': MANAGED_BY };
-  const git = new GitRepository(scope, 'git', {
+  const git = GitRepository.manifest({
     metadata: { name: 'sovereign', namespace: FLUX_NAMESPACE, labels: labelsSov },
     spec: { url: sov.gitops.url, interval: '1m', ref: { branch: sov.gitops.branch } },
   });
   const substitute = sov.fqdnRef === sov.props.fqdn ? undefined : { postBuild: { substitute: { [FQDN_VARIABLE]: sov.props.fqdn } } };
   const mk = (name: string, timeout: string, dependsOn?: string) =>
-    new FluxKustomization(scope, `ks-${name}`, {
+    FluxKustomization.manifest({
       metadata: { name, namespace: FLUX_NAMESPACE, labels: labelsSov },
       spec: {
         interval: '10m',
@@ -403,4 +387,4 @@ export function assertNamespaced(objects: readonly EmittedObject[]): void {
   }
 }
 
-export type { JsonValue };
+export type { JsonValue, EmittedObject };

@@ -12,7 +12,6 @@
  * - The Flux bootstrap objects: exactly `syncObjects()` of the Flux writer (GitRepository from
  *   `sov.gitops` and the three Kustomizations with `postBuild.substitute`).
  */
-import { App, Chart } from 'cdk8s';
 import { Cilium, CILIUM_CHART } from '../../blueprints/cilium';
 import { FLUX2_CHART, FLUX2_CHART_APP_VERSION, FLUX_VERSION } from '../../blueprints/flux/version';
 import { Blueprint, UpstreamChart } from '../../src/blueprint';
@@ -81,8 +80,9 @@ export function clusterBootstrap(sov: Sovereign): ClusterBootstrap {
     // under the release name the kit uses.
     : { chart: FLUX2_CHART, releaseName: 'flux', namespace: 'flux-system', valuesYaml: '{}\n' };
 
-  const chart = new Chart(new App({ outdir: '.' }), 'phase0-sync', { disableResourceNameHashes: true });
-  const objects = syncObjects(chart, sov).map((o) => o.toJson() as JsonValue);
+  // Metadata keys in plain sorted order, as these bytes have always been written: a changed
+  // user_data makes the provider replace the server.
+  const objects = syncObjects(sov).map((o) => ({ ...o, metadata: Object.fromEntries(Object.entries(o.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }) as unknown as JsonValue);
   return {
     cilium: releaseOf(cilium, CILIUM_CHART),
     flux,
