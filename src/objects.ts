@@ -7,7 +7,8 @@
  * Blueprint overlays stay cdk8s constructs (authors extend them); `canonical` gives plain
  * objects the same form `ApiObject.toJson()` gives constructs, so both write the same bytes.
  */
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 
 /** Metadata the writers set. */
 export interface ObjectMeta {
@@ -90,11 +91,121 @@ export function canonical(obj: KubeObject, verbatim?: { readonly parent: string;
 
 /** A construct's object in canonical form, with `defaultNamespace` when it names none. */
 export function fromApiObject(obj: ApiObject, defaultNamespace?: string): CanonicalObject {
-  const json = obj.toJson() as CanonicalObject;
+  const json = (fastToJson(obj) ?? obj.toJson()) as CanonicalObject;
   const { name, namespace, ...rest } = json.metadata;
   const ns = namespace ?? defaultNamespace;
   json.metadata = { name, ...(ns ? { namespace: ns } : {}), ...rest };
   return json;
+}
+
+/*
+ * `ApiObject.toJson()` resolves every value through the App's resolvers, looking the App up
+ * again for each value, then sanitizes in a second pass: most of the cost of a Blueprint's
+ * overlays at scale. `fastToJson` does the same in one pass for the cases it can prove equal —
+ * the App has only the built-in resolvers, the object is a plain ApiObject or a k8s L1 whose
+ * `toJson` is the generated one — and returns undefined otherwise, so the caller uses toJson().
+ * test/core/objects.test.ts compares the two on every overlay of the catalog.
+ */
+
+/** Thrown inside the fast pass for a value it does not handle (toJson() then reports it). */
+class NotPlain extends Error {}
+
+const defaultResolvers = new WeakMap<App, boolean>();
+
+function hasOnlyBuiltInResolvers(app: App): boolean {
+  let ok = defaultResolvers.get(app);
+  if (ok === undefined) {
+    const r = app.resolvers;
+    ok = r.length === 3 && r[0] instanceof LazyResolver && r[1] instanceof ImplicitTokenResolver && r[2] instanceof NumberStringUnionResolver;
+    defaultResolvers.set(app, ok);
+  }
+  return ok;
+}
+
+/** Resolves (Lazy, implicit tokens, number/string unions) and sanitizes (sorted keys, no null) one value. */
+function resolved(v: unknown, filterEmpty: boolean): unknown {
+  if (v === null || v === undefined) return undefined;
+  const t = typeof v;
+  if (t === 'function') throw new NotPlain();
+  if (t !== 'object') return v;
+  const o = v as { resolve?: unknown; value?: unknown; constructor?: unknown };
+  if (o instanceof Lazy) return resolved(o.produce(), filterEmpty);
+  if (typeof o.resolve === 'function') return resolved((o as { resolve(): unknown }).resolve(), filterEmpty);
+  if (Array.isArray(v)) {
+    if (filterEmpty && v.length === 0) return undefined;
+    return v.map((x) => resolved(x, filterEmpty));
+  }
+  if (o.constructor !== Object) {
+    if (typeof o.value === 'number' || typeof o.value === 'string') return { value: o.value };
+    throw new NotPlain();
+  }
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const k of Object.keys(src).sort()) {
+    const r = resolved(src[k], filterEmpty);
+    if (r !== undefined && r !== null) {
+      out[k] = r;
+      any = true;
+    }
+  }
+  return filterEmpty && !any ? undefined : out;
+}
+
+interface ApiObjectInternals {
+  readonly props: Record<string, unknown>;
+  readonly patches: JsonPatch[];
+}
+
+interface MetadataInternals {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly finalizers: string[];
+  readonly ownerReferences: unknown[];
+  readonly _additionalAttributes: Record<string, unknown>;
+}
+
+/** The k8s L1 classes whose `toJson` is the generated `{ ...GVK, ...toJson_<Kind>Props(resolved) }`, which `manifest` also is. */
+let k8sClasses: Set<unknown> | undefined;
+
+function isGeneratedK8sClass(ctor: unknown): ctor is { manifest(props: unknown): Record<string, unknown> } {
+  k8sClasses ??= new Set(Object.values(k8s).filter((c) => typeof c === 'function' && typeof (c as { manifest?: unknown }).manifest === 'function'));
+  return k8sClasses.has(ctor);
+}
+
+/** What `obj.toJson()` returns, computed in one pass; undefined when that cannot be shown equal. */
+export function fastToJson(obj: ApiObject): Record<string, unknown> | undefined {
+  if (process.env.CDK8S_DISABLE_SORT) return undefined;
+  const ctor = obj.constructor;
+  const generated = isGeneratedK8sClass(ctor);
+  if (!generated && obj.toJson !== ApiObject.prototype.toJson) return undefined;
+  if (!hasOnlyBuiltInResolvers(App.of(obj))) return undefined;
+  const internals = obj as unknown as ApiObjectInternals;
+  const meta = obj.metadata as unknown as MetadataInternals;
+  let json: Record<string, unknown>;
+  try {
+    const metadata = resolved({
+      ...meta._additionalAttributes,
+      name: meta.name,
+      namespace: meta.namespace,
+      annotations: meta.annotations,
+      finalizers: meta.finalizers,
+      ownerReferences: meta.ownerReferences,
+      labels: meta.labels,
+    }, true);
+    json = resolved({ ...internals.props, metadata }, false) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof NotPlain) return undefined;
+    throw e;
+  }
+  const patched = internals.patches.length ? JsonPatch.apply(json, ...internals.patches) as Record<string, unknown> : json;
+  const result: Record<string, unknown> = {};
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+    if (k in patched && !(k in result)) result[k] = patched[k];
+  }
+  return generated ? ctor.manifest(result) : result;
 }
 
 /** A synthesized Kubernetes object with where it came from. */
