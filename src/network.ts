@@ -20,9 +20,8 @@
  * `depends: [OpenBao]` and openbao's namespace may talk to each other — nothing else crosses
  * namespaces unless a spec declares it.
  */
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Blueprint, FlowPort, NetworkNeeds } from './blueprint';
-import { canonical, CanonicalObject, KubeObject } from './objects';
+import { canonical, CanonicalObject, ObjectMeta } from './objects';
 
 /** Pod Security admission levels, weakest last. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -179,15 +178,47 @@ export function namespaceFlows(ns: string, blueprints: readonly Blueprint[], gra
   };
 }
 
-function nsPeer(ns: string): k8s.NetworkPolicyPeer {
+/** A label selector (`{}` selects everything). */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+}
+
+/** A peer of a NetworkPolicy rule (networking.k8s.io/v1 NetworkPolicyPeer). */
+export interface PolicyPeer {
+  readonly namespaceSelector?: LabelSelector;
+  readonly podSelector?: LabelSelector;
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+}
+
+/** A port of a NetworkPolicy rule; `endPort` makes it a range. */
+export interface PolicyPort {
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly port: number;
+  readonly endPort?: number;
+}
+
+/** networking.k8s.io/v1 NetworkPolicySpec, the fields the library writes. */
+export interface NetworkPolicySpec {
+  readonly podSelector: LabelSelector;
+  readonly policyTypes: readonly ('Ingress' | 'Egress')[];
+  readonly ingress?: readonly { readonly from?: readonly PolicyPeer[]; readonly ports?: readonly PolicyPort[] }[];
+  readonly egress?: readonly { readonly to?: readonly PolicyPeer[]; readonly ports?: readonly PolicyPort[] }[];
+}
+
+/** A NetworkPolicy as plain data (src/objects.ts). */
+export function networkPolicy(metadata: ObjectMeta, spec: NetworkPolicySpec): CanonicalObject {
+  return canonical({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec });
+}
+
+function nsPeer(ns: string): PolicyPeer {
   return { namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: ns } } };
 }
 
-function ports(list: readonly FlowPort[]): k8s.NetworkPolicyPort[] {
-  return list.map((p) => ({ protocol: p.protocol ?? 'TCP', port: k8s.IntOrString.fromNumber(p.port) }));
+function ports(list: readonly FlowPort[]): PolicyPort[] {
+  return list.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port }));
 }
 
-const WORLD_PEERS: k8s.NetworkPolicyPeer[] = [{ ipBlock: { cidr: WORLD_V4 } }, { ipBlock: { cidr: WORLD_V6 } }];
+const WORLD_PEERS: PolicyPeer[] = [{ ipBlock: { cidr: WORLD_V4 } }, { ipBlock: { cidr: WORLD_V6 } }];
 
 function why(list: readonly DeclaredPort[], need: string): string {
   return list.map((p) => `${p.by.join(', ')} ${need} ${p.port}/${p.protocol ?? 'TCP'}`).join('; ');
@@ -199,11 +230,8 @@ function why(list: readonly DeclaredPort[], need: string): string {
  */
 export function namespacePolicies(ns: string, flows: NamespaceFlows, labels: Readonly<Record<string, string>>): CanonicalObject[] {
   const policies: CanonicalObject[] = [];
-  const policy = (name: string, spec: k8s.NetworkPolicySpec, reason: string) => {
-    policies.push(canonical(k8s.KubeNetworkPolicy.manifest({
-      metadata: { name, namespace: ns, labels: { ...labels }, annotations: { [FLOW_REASON_ANNOTATION]: reason } },
-      spec,
-    }) as KubeObject));
+  const policy = (name: string, spec: NetworkPolicySpec, reason: string) => {
+    policies.push(networkPolicy({ name, namespace: ns, labels, annotations: { [FLOW_REASON_ANNOTATION]: reason } }, spec));
   };
   policy('deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'default deny: every other policy here is an explicit allow');
   policy('allow-same-namespace', {
@@ -277,13 +305,15 @@ export function secureNamespace(
   labels: { readonly namespace: Readonly<Record<string, string>>; readonly policies: Readonly<Record<string, string>> },
 ): CanonicalObject[] {
   const security = namespaceSecurityMetadata(blueprints);
-  const namespace = canonical(k8s.KubeNamespace.manifest({
+  const namespace = canonical({
+    apiVersion: 'v1',
+    kind: 'Namespace',
     metadata: {
       name: ns,
       labels: { ...labels.namespace, ...security.labels },
       ...(Object.keys(security.annotations).length ? { annotations: security.annotations } : {}),
     },
-  }) as KubeObject);
+  });
   return [namespace, ...namespacePolicies(ns, namespaceFlows(ns, blueprints, graph), labels.policies)];
 }
 

@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { Blueprint, BlueprintClass, BlueprintOptions, PlacementMode, SovereignContext, ValuesOf } from './blueprint';
 import { describeValue, Issue } from './errors';
 import { ENV_BRANCH, EnvType, ENV_TYPES, environmentName, orgSlugProblem } from './naming';
-import { environmentFlowGraph, secureNamespace } from './network';
+import { environmentFlowGraph, networkPolicy, NetworkPolicySpec, secureNamespace } from './network';
 import { canonical, CanonicalObject, EmittedObject, fromApiObject, KubeObject } from './objects';
 import { FluxKustomization, GitRepository, HelmRelease, HelmRepository } from '../constructs/flux';
 import { BUILT_IN_API_VERSIONS, CLUSTER_SCOPED_KINDS } from '../constructs/k8s-apis';
@@ -343,7 +343,7 @@ export function tenantObjects(orgs: readonly OrganizationModel[], options: Tenan
       })),
     ];
     // Default deny, then the few flows a vcluster needs: DNS, its own namespace, the host API server.
-    const policy = (name: string, spec: k8s.NetworkPolicySpec) => orgObjects.push(k8sObject(k8s.KubeNetworkPolicy.manifest({ metadata: { name, namespace: ns, labels: lbl }, spec })));
+    const policy = (name: string, spec: NetworkPolicySpec) => orgObjects.push(networkPolicy({ name, namespace: ns, labels: lbl }, spec));
     policy('deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-same-namespace', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] });
     policy('allow-dns', {
@@ -351,18 +351,18 @@ export function tenantObjects(orgs: readonly OrganizationModel[], options: Tenan
       policyTypes: ['Egress'],
       egress: [{
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
       }],
     });
     policy('allow-apiserver', {
       podSelector: { matchLabels: { app: 'vcluster' } },
       policyTypes: ['Egress'],
-      egress: [{ ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }] }],
+      egress: [{ ports: [{ protocol: 'TCP', port: 6443 }, { protocol: 'TCP', port: 443 }] }],
     });
     policy('allow-flux', {
       podSelector: { matchLabels: { app: 'vcluster' } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flux-system' } } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8443) }] }],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flux-system' } } }], ports: [{ protocol: 'TCP', port: 8443 }] }],
     });
     // Org roles of §1 bound to Keycloak groups; the built-in aggregated ClusterRoles carry the rules.
     for (const [role, clusterRole] of [['org-admin', 'admin'], ['org-developer', 'edit'], ['org-viewer', 'view']] as const) {
