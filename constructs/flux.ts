@@ -252,7 +252,8 @@ export class HelmRelease extends ApiObject {
   /** The object as plain data, without a construct (what the library's writers emit). */
   public static manifest(props: HelmReleaseProps): CanonicalObject {
     const { values, ...spec } = props.spec;
-    const verbatim = values !== undefined && Object.keys(values).length > 0 ? { parent: 'spec', key: 'values', value: clone(values) } : undefined;
+    // Values are written as given, not copied: the result is plain data for serialising.
+    const verbatim = values !== undefined && Object.keys(values).length > 0 ? { parent: 'spec', key: 'values', value: values } : undefined;
     return canonical({ ...HelmRelease.GVK, metadata: props.metadata, spec } as KubeObject, verbatim);
   }
 

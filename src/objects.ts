@@ -34,17 +34,45 @@ export interface CanonicalObject {
   [k: string]: unknown;
 }
 
-/** Sorted deep copy without null/undefined entries (cdk8s's sanitizeValue with sortKeys). */
+/**
+ * The value with every map's keys sorted and null/undefined entries dropped (cdk8s's
+ * sanitizeValue with sortKeys). A part that is already in that form is returned as is rather
+ * than copied: most of what the writers build is, and copying it was a large share of the
+ * allocation at scale. So the result may share structure with the input; it is read, never mutated.
+ */
 function sorted(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(sorted);
-  const src = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(src).sort()) {
-    const v = src[k];
-    if (v !== undefined && v !== null) out[k] = sorted(v);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const s = sorted(value[i]);
+      if (copy) copy.push(s);
+      else if (s !== value[i]) (copy = value.slice(0, i)).push(s);
+    }
+    return copy ?? value;
   }
-  return out;
+  const src = value as Record<string, unknown>;
+  const keys = Object.keys(src);
+  let inOrder = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      inOrder = false;
+      break;
+    }
+  }
+  if (!inOrder) keys.sort();
+  // While every entry so far is kept unchanged and in order, no copy is needed.
+  let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const v = src[keys[i]];
+    const s = v === undefined || v === null ? undefined : sorted(v);
+    if (!copy && s !== v) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j]] = src[keys[j]];
+    }
+    if (copy && s !== undefined) copy[keys[i]] = s;
+  }
+  return copy ?? src;
 }
 
 /** Like `sorted`, and empty maps and lists are dropped (what cdk8s does for metadata). */
@@ -81,11 +109,9 @@ export function canonical(obj: KubeObject, verbatim?: { readonly parent: string;
   if (extra) Object.assign(meta, extra);
   const out: CanonicalObject = { apiVersion, kind, metadata: meta };
   const body = sorted(rest) as Record<string, unknown>;
-  if (verbatim) {
-    const parent = (body[verbatim.parent] ?? (body[verbatim.parent] = {})) as Record<string, unknown>;
-    parent[verbatim.key] = verbatim.value;
-  }
   for (const k of Object.keys(body)) out[k] = body[k];
+  // A copy of the parent: `sorted` may have returned the caller's own object.
+  if (verbatim) out[verbatim.parent] = { ...(out[verbatim.parent] as object | undefined), [verbatim.key]: verbatim.value };
   return out;
 }
 

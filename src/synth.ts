@@ -114,7 +114,8 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
   }
   files.set(`${dir}/bootstrap-kit/kustomization.yaml`, kustomization(kitFiles, 'Install order; Flux dependsOn on each HelmRelease is what enforces it.'));
   files.set(`${dir}/infrastructure/kustomization.yaml`, kustomization(infraFiles, 'Objects whose CRDs bootstrap-kit HelmReleases install; reconciled after bootstrap-kit is Ready.'));
-  const tenantObjs = writeTenants(sov, dir, files);
+  const kinds: KindCounts = new Map();
+  writeTenants(sov, dir, files, kinds);
   files.set(`${dir}/flux-system/sync.yaml`, stream(flux.sync));
   files.set(`${dir}/kustomization.yaml`, kustomization(['bootstrap-kit', 'infrastructure', 'tenants'], 'The whole tree; Flux reconciles the three folders as separate Kustomizations (flux-system/sync.yaml).'));
 
@@ -139,9 +140,9 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
     for (const [path, content] of chartFiles(slot)) files.set(path, content);
   }
 
-  const allObjects = [...flux.slots.flatMap((s) => [...s.kit, ...s.infrastructure, ...(sov.distribution.mode === 'oci' ? s.overlays : [])]), ...flux.sync, ...tenantObjs];
-  const objectsByKind: Record<string, number> = {};
-  for (const o of allObjects) objectsByKind[o.json.kind] = (objectsByKind[o.json.kind] ?? 0) + 1;
+  countKinds([...flux.slots.flatMap((s) => [...s.kit, ...s.infrastructure, ...(sov.distribution.mode === 'oci' ? s.overlays : [])]), ...flux.sync], kinds);
+  let objects = 0;
+  for (const n of kinds.values()) objects += n;
 
   files.set('platform.json', JSON.stringify(platformModel(sov, flux), null, 2) + '\n');
   // blueprint.yaml, charts and platform.json are serialisation of the model.
@@ -160,51 +161,70 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
     flux,
     stats: {
       blueprints: sov.blueprints.length,
-      objects: allObjects.length,
-      objectsByKind: Object.fromEntries(Object.entries(objectsByKind).sort(([a], [b]) => a.localeCompare(b))),
+      objects,
+      objectsByKind: Object.fromEntries([...kinds.entries()].sort(([a], [b]) => a.localeCompare(b))),
       files: sorted.size,
       bytes,
     },
   };
 }
 
-/** Writes tenants/: host objects per Organization and Environment, and each Environment's folders. */
-function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>): EmittedObject[] {
-  const { files: t, issues } = tenantObjects(sov.organizations, {
+/** Objects counted by kind. */
+type KindCounts = Map<string, number>;
+
+function countKinds(objects: readonly EmittedObject[], into: KindCounts): void {
+  for (const o of objects) into.set(o.json.kind, (into.get(o.json.kind) ?? 0) + 1);
+}
+
+/**
+ * Writes tenants/: host objects per Organization and Environment, and each Environment's
+ * folders. Objects are serialised as each Organization is built and then dropped; what is kept
+ * is their identity (for collisions) and their count.
+ */
+function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>, kinds: KindCounts): void {
+  const hostIds = new Map<string, Pick<EmittedObject, 'owner' | 'file'>>();
+  const orgNames: string[] = [];
+  // Issues of the model come first; a collision is reported only when there are none.
+  let collision: unknown;
+  const unique = (objs: readonly EmittedObject[], seen?: Map<string, Pick<EmittedObject, 'owner' | 'file'>>) => {
+    try {
+      checkUnique(objs, seen);
+    } catch (e) {
+      collision ??= e;
+    }
+  };
+  const issues = tenantObjects(sov.organizations, {
     gitUrl: sov.gitops.url,
     clusterPath: sov.gitops.path,
     platformProvides: (api) => sov.blueprints.some((b) => (b.spec.providesApis ?? []).includes(api)),
     releaseObjects: (bp, o) => releaseObjects(bp, o),
+  }, (t) => {
+    const orgFiles = new Map<string, string[]>();
+    for (const [rel, objs] of t.host) {
+      const org = rel.split('/')[1];
+      files.set(`${dir}/${rel}`, stream(objs));
+      unique(objs, hostIds);
+      countKinds(objs, kinds);
+      orgFiles.set(org, [...(orgFiles.get(org) ?? []), rel.split('/').slice(2).join('/')]);
+    }
+    for (const [org, list] of orgFiles) {
+      orgNames.push(org);
+      files.set(`${dir}/tenants/${org}/kustomization.yaml`, kustomization(list, `Organization ${org}: host-side objects; its Environments reconcile their own folders.`));
+    }
+    for (const group of [t.releases, t.workloads]) {
+      for (const [rel, objs] of group) {
+        const parts = rel.split('/');
+        unique(objs);
+        countKinds(objs, kinds);
+        if (objs.length) files.set(`${dir}/${rel}`, stream(objs));
+        const folder = parts.slice(0, -1).join('/');
+        files.set(`${dir}/${folder}/kustomization.yaml`, kustomization(objs.length ? [parts[parts.length - 1]] : [], 'Reconciled by the Environment\'s Kustomization.'));
+      }
+    }
   });
   if (issues.length) throw new CatalystError(issues);
-  const all: EmittedObject[] = [];
-  const hostObjects: EmittedObject[] = [];
-  const orgFiles = new Map<string, string[]>();
-  const write = (rel: string, objs: readonly EmittedObject[]): readonly EmittedObject[] => {
-    files.set(`${dir}/${rel}`, stream(objs));
-    return objs;
-  };
-  for (const [rel, objs] of t.host) {
-    const org = rel.split('/')[1];
-    hostObjects.push(...write(rel, objs));
-    orgFiles.set(org, [...(orgFiles.get(org) ?? []), rel.split('/').slice(2).join('/')]);
-  }
-  for (const [org, list] of orgFiles) files.set(`${dir}/tenants/${org}/kustomization.yaml`, kustomization(list, `Organization ${org}: host-side objects; its Environments reconcile their own folders.`));
-  files.set(`${dir}/tenants/kustomization.yaml`, kustomization([...orgFiles.keys()], 'Organizations, Environments and Applications.'));
-  checkUnique(hostObjects);
-  all.push(...hostObjects);
-  for (const group of [t.releases, t.workloads]) {
-    for (const [rel, objs] of group) {
-      const parts = rel.split('/');
-      const e = write(rel, objs);
-      checkUnique(e);
-      all.push(...e);
-      const folder = parts.slice(0, -1).join('/');
-      files.set(`${dir}/${folder}/kustomization.yaml`, kustomization(objs.length ? [parts[parts.length - 1]] : [], 'Reconciled by the Environment\'s Kustomization.'));
-      if (!objs.length) files.delete(`${dir}/${rel}`);
-    }
-  }
-  return all;
+  if (collision) throw collision;
+  files.set(`${dir}/tenants/kustomization.yaml`, kustomization(orgNames, 'Organizations, Environments and Applications.'));
 }
 
 /** The model as data: what a UI, a docs generator or an agent reads instead of re-deriving it. */

@@ -249,7 +249,7 @@ function buildEnvironment(scope: Construct, org: string, e: EnvironmentProps, pa
   return { org, type: e.type, name: environmentName(org, e.type), path, applications: apps };
 }
 
-/** Files of one tenant tree, relative to the cluster folder, with their objects. */
+/** Files of one Organization's tenant tree, relative to the cluster folder, with their objects. */
 export interface TenantFiles {
   /** `tenants/<org>/org.yaml`, `tenants/<org>/<env>.yaml`, listed in tenants/ kustomizations. */
   readonly host: ReadonlyMap<string, readonly EmittedObject[]>;
@@ -276,11 +276,13 @@ export interface TenantSynthOptions {
 
 const overlaysOf = (bp: Blueprint): ApiObject[] => bp.overlayScope.node.findAll().filter(ApiObject.isApiObject);
 
-/** The host-side and vcluster-side objects of every Organization. */
-export function tenantObjects(orgs: readonly OrganizationModel[], options: TenantSynthOptions): { files: TenantFiles; issues: Issue[] } {
-  const host = new Map<string, EmittedObject[]>();
-  const releases = new Map<string, EmittedObject[]>();
-  const workloads = new Map<string, EmittedObject[]>();
+/**
+ * The host-side and vcluster-side objects of every Organization, handed to `emit` one
+ * Organization at a time (so a caller can serialise and drop them: at 1,000 Organizations,
+ * holding every object at once made garbage collection a fifth of the synthesis). Returns
+ * the issues found; objects of an Organization with issues may have been emitted already.
+ */
+export function tenantObjects(orgs: readonly OrganizationModel[], options: TenantSynthOptions, emit: (files: TenantFiles) => void): Issue[] {
   const issues: Issue[] = [];
   const provides = new Map<string, boolean>();
   const platformProvides = (api: string) => {
@@ -290,6 +292,9 @@ export function tenantObjects(orgs: readonly OrganizationModel[], options: Tenan
   };
 
   for (const org of orgs) {
+    const host = new Map<string, EmittedObject[]>();
+    const releases = new Map<string, EmittedObject[]>();
+    const workloads = new Map<string, EmittedObject[]>();
     const ns = org.name;
     const orgOwner = `organizations.${org.name}`;
     // CRD kinds an Application uses (a CNPG Cluster for its database, …) are reconciled by the
@@ -472,6 +477,7 @@ export function tenantObjects(orgs: readonly OrganizationModel[], options: Tenan
       if (rl.length) releases.set(releasesFile, rl);
       workloads.set(workloadsFile, wl);
     }
+    emit({ host, releases, workloads });
   }
-  return { files: { host, releases, workloads }, issues };
+  return issues;
 }

@@ -325,8 +325,7 @@ export function emitted(obj: ApiObject, owner: string, file: string, defaultName
 }
 
 /** Two objects with the same kind/namespace/name would collide in Kustomize and in the cluster. */
-export function checkUnique(objects: readonly EmittedObject[]): void {
-  const seen = new Map<string, EmittedObject>();
+export function checkUnique(objects: readonly EmittedObject[], seen: Map<string, Pick<EmittedObject, 'owner' | 'file'>> = new Map()): void {
   const issues = new IssueCollector();
   for (const o of objects) {
     const group = o.json.apiVersion.includes('/') ? o.json.apiVersion.split('/')[0] : '';
@@ -338,7 +337,7 @@ export function checkUnique(objects: readonly EmittedObject[]): void {
         `${o.json.kind} ${o.json.metadata.namespace ? `${o.json.metadata.namespace}/` : ''}${o.json.metadata.name} is emitted twice (by bp-${prior.owner} in ${prior.file} and by bp-${o.owner} in ${o.file}); rename one`,
       );
     } else {
-      seen.set(id, o);
+      seen.set(id, { owner: o.owner, file: o.file });
     }
   }
   issues.throwIfAny();

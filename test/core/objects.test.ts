@@ -95,6 +95,16 @@ describe('canonical', () => {
     }));
   });
 
+  test('never mutates its input, though it may share parts of it that are already canonical', () => {
+    const spec = { a: { b: 1 }, z: [{ x: 1 }] };
+    const input = { apiVersion: 'v1', kind: 'K', metadata: { name: 'n', labels: { b: '1', a: '2' } }, spec };
+    const before = JSON.stringify(input);
+    const o = canonical(input, { parent: 'spec', key: 'values', value: { q: 1 } });
+    expect(JSON.stringify(input)).toBe(before);
+    expect((o.spec as { a: unknown }).a).toBe(spec.a);
+    expect(Object.keys(o.metadata.labels as object)).toEqual(['a', 'b']);
+  });
+
   test('equals fromApiObject of the same object built as a construct', () => {
     const props = { metadata: { name: 'p', namespace: 'ns', labels: { b: '2', a: '1' } }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] }] } };
     same(canonical(k8s.KubeNetworkPolicy.manifest(props) as never), fromApiObject(new k8s.KubeNetworkPolicy(chart(), 'np', props)));
