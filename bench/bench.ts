@@ -9,7 +9,7 @@
  *           same files (the cost nothing can avoid: start Node, serialise, write).
  *
  * Usage: npm run bench [-- --quick] [-- --sizes S,M,L,XL] [-- --runs N]
- * Writes BENCHMARKS.md and bench/results/latest.json (full mode only).
+ * Writes BENCHMARKS.md and bench/results/latest.json only for a full run (all sizes, default runs).
  * Never a test: no thresholds are enforced, numbers are reported.
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -37,6 +37,8 @@ const SIZES: Record<string, Size> = {
 
 interface Args {
   readonly quick: boolean;
+  /** Only some sizes or fewer runs were asked for: print, do not overwrite BENCHMARKS.md. */
+  readonly partial: boolean;
   readonly sizes: readonly string[];
   readonly runs: number;
 }
@@ -49,6 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
   };
   return {
     quick,
+    partial: quick || get('--sizes') !== undefined || get('--runs') !== undefined,
     sizes: (get('--sizes') ?? (quick ? 'S,M,L' : 'S,M,L,XL')).split(','),
     runs: Number(get('--runs') ?? (quick ? 3 : 5)),
   };
@@ -327,7 +330,7 @@ function main(): void {
   }
   const md = report(results, startup, args);
   process.stdout.write('\n' + md);
-  if (!args.quick) {
+  if (!args.partial) {
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
     fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, startup, results, targets: targets(results, startup) }, null, 2) + '\n');
