@@ -60,9 +60,8 @@ export function podSecurityOf(blueprints: readonly Blueprint[]): PodSecurityDeci
   return { level, reasons };
 }
 
-/** Pod Security admission labels for a namespace at `level`. */
-export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
-  return {
+function labelsAt(level: PodSecurityLevel): Readonly<Record<string, string>> {
+  return Object.freeze({
     [`${PSA_PREFIX}/enforce`]: level,
     [`${PSA_PREFIX}/enforce-version`]: 'latest',
     [`${PSA_PREFIX}/warn`]: level,
@@ -70,7 +69,18 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
     // Always restricted: the audit log then lists what a weaker namespace would need to change.
     [`${PSA_PREFIX}/audit`]: 'restricted',
     [`${PSA_PREFIX}/audit-version`]: 'latest',
-  };
+  });
+}
+
+const PSA_LABELS: Readonly<Record<PodSecurityLevel, Readonly<Record<string, string>>>> = {
+  restricted: labelsAt('restricted'),
+  baseline: labelsAt('baseline'),
+  privileged: labelsAt('privileged'),
+};
+
+/** Pod Security admission labels for a namespace at `level` (one shared, frozen object per level). */
+export function podSecurityLabels(level: PodSecurityLevel): Readonly<Record<string, string>> {
+  return PSA_LABELS[level];
 }
 
 /** Labels and annotations the Namespace object of `blueprints`' namespace gets from this module. */

@@ -79,18 +79,41 @@ function sorted(value: unknown): unknown {
 function sortedNonEmpty(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.length ? value.map(sortedNonEmpty) : undefined;
+  if (Array.isArray(value)) {
+    if (!value.length) return undefined;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const s = sortedNonEmpty(value[i]);
+      if (copy) copy.push(s);
+      else if (s !== value[i]) (copy = value.slice(0, i)).push(s);
+    }
+    return copy ?? value;
+  }
   const src = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  let any = false;
-  for (const k of Object.keys(src).sort()) {
-    const v = sortedNonEmpty(src[k]);
-    if (v !== undefined) {
-      out[k] = v;
-      any = true;
+  const keys = Object.keys(src);
+  let inOrder = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      inOrder = false;
+      break;
     }
   }
-  return any ? out : undefined;
+  if (!inOrder) keys.sort();
+  let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
+  let kept = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = src[keys[i]];
+    const s = sortedNonEmpty(v);
+    if (!copy && s !== v) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j]] = src[keys[j]];
+    }
+    if (s !== undefined) {
+      kept++;
+      if (copy) copy[keys[i]] = s;
+    }
+  }
+  return kept === 0 ? undefined : copy ?? src;
 }
 
 /**
