@@ -25,7 +25,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import type * as YAML from 'yaml';
 import { CatalystError, Issue } from './errors';
 import { POD_SECURITY_REASON_ANNOTATION } from './network';
 import type { Sovereign } from './sovereign';
@@ -95,6 +95,14 @@ const TOKEN_PATTERNS: readonly { readonly kind: string; readonly re: RegExp }[] 
   { kind: 'OpenAI/Anthropic API key', re: /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}\b/g },
 ];
 
+/**
+ * Every pattern as one alternative of one regex: a single pass over a file finds each position where
+ * some pattern starts a match (most files have none). Each pattern is then tried at exactly those
+ * positions, so the hits equal those of running every pattern over the whole file on its own.
+ */
+const ANY_TOKEN = new RegExp(TOKEN_PATTERNS.map((p) => `(?:${p.re.source})`).join('|'), 'g');
+const TOKEN_AT = TOKEN_PATTERNS.map((p) => ({ kind: p.kind, re: new RegExp(p.re.source, 'y') }));
+
 /** A token-like string found in a file (the value itself is never kept: only a redacted prefix). */
 export interface TokenHit {
   readonly kind: string;
@@ -106,13 +114,27 @@ export interface TokenHit {
 /** Token-like strings in `content`. */
 export function scanTokens(content: string): TokenHit[] {
   const hits: TokenHit[] = [];
-  for (const { kind, re } of TOKEN_PATTERNS) {
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(content)) !== null) {
-      const line = content.slice(0, m.index).split('\n').length;
+  // Where each pattern's last match ended: a pattern's matches never overlap each other (as with a global regex).
+  const endOf = new Array<number>(TOKEN_AT.length).fill(0);
+  let line = 1;
+  let counted = 0;
+  ANY_TOKEN.lastIndex = 0;
+  let start: RegExpExecArray | null;
+  while ((start = ANY_TOKEN.exec(content)) !== null) {
+    const at = start.index;
+    for (let i = 0; i < TOKEN_AT.length; i++) {
+      if (at < endOf[i]) continue;
+      const { kind, re } = TOKEN_AT[i];
+      re.lastIndex = at;
+      const m = re.exec(content);
+      if (m === null) continue;
+      endOf[i] = at + m[0].length;
+      for (let nl = content.indexOf('\n', counted); nl !== -1 && nl < at; nl = content.indexOf('\n', nl + 1)) line++;
+      counted = at;
       hits.push({ kind, line, redacted: `${m[0].slice(0, 4)}…` });
     }
+    // Matches of different patterns may overlap: look for the next start right after this one.
+    ANY_TOKEN.lastIndex = at + 1;
   }
   return hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
 }
@@ -507,6 +529,8 @@ export function auditFiles(files: ReadonlyMap<string, string>): Finding[] {
   const add = (f: Finding) => findings.push(f);
   const docs: K8sDoc[] = [];
   const values: { file: string; values: Json }[] = [];
+  // Loaded here, not at the top: synthesize() imports this module for the token scan alone.
+  let yaml: typeof YAML | undefined;
   for (const [file, content] of files) {
     if (content.includes('\u0000')) continue; // binary
     for (const hit of scanTokens(content)) {
@@ -518,7 +542,9 @@ export function auditFiles(files: ReadonlyMap<string, string>): Finding[] {
       const chunks = isValues ? [content] : content.split(/^---(?=[ \t]|$)/m);
       chunks.forEach((chunk, i) => {
         if (!isValues && !RELEVANT_DOCUMENT.test(chunk)) return;
-        for (const d of parseAllDocuments(chunk, { version: '1.1' })) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        yaml ??= require('yaml') as typeof YAML;
+        for (const d of yaml.parseAllDocuments(chunk, { version: '1.1' })) {
           if (d.errors.length) {
             add({ severity: 'error', rule: 'parse-error', file, object: `document ${i + 1}`, message: `not valid YAML, so it cannot be audited: ${d.errors[0].message.split('\n')[0]}` });
             continue;

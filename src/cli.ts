@@ -13,12 +13,24 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { auditDirectory, formatTable, hasErrors } from './audit';
-import { catalog } from './catalog';
+import { installCompileCache } from './compile-cache';
 import { formatIssue, isCatalystError } from './errors';
-import { writeAtomically } from './output';
-import { isSovereign, Sovereign } from './sovereign';
-import { synthesize, SynthResult } from './synth';
+import type { Sovereign } from './sovereign';
+import type { SynthResult } from './synth';
+
+/*
+ * Each command requires the modules it needs when it runs: start-up time is most of a small
+ * synth, and `catalog` or `audit` need neither the synthesizer nor each other.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  audit: () => require('./audit') as typeof import('./audit'),
+  catalog: () => require('./catalog') as typeof import('./catalog'),
+  output: () => require('./output') as typeof import('./output'),
+  sovereign: () => require('./sovereign') as typeof import('./sovereign'),
+  synth: () => require('./synth') as typeof import('./synth'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 interface Args {
   readonly command: string;
@@ -97,6 +109,7 @@ export function loadSovereign(appFile: string | undefined): Sovereign {
     if (isCatalystError(e)) throw e;
     throw new UserProgramError(`${appFile} threw while loading:\n${(e as Error)?.stack ?? String(e)}`);
   }
+  const { isSovereign } = lazy.sovereign();
   const m = mod as { default?: unknown; sovereign?: unknown } | undefined;
   const exported = typeof mod === 'function' || isSovereign(mod) ? mod : m?.default ?? m?.sovereign;
   let value: unknown = exported;
@@ -142,8 +155,11 @@ function writeStats(result: SynthResult, times: { construct: number; write: numb
 /** The library's own files; an exception whose first frame lies elsewhere came from the user's code. */
 const LIBRARY_ROOT = path.resolve(__dirname, '..');
 
+/** Frames of the compile cache's `require` stand in for Node's own (node:internal) ones. */
+const LOADER_FRAMES = path.join(__dirname, 'compile-cache.');
+
 function thrownByUserCode(e: unknown): boolean {
-  const frame = String((e as Error)?.stack ?? '').split('\n').find((l) => /^\s+at /.test(l) && !l.includes('node:'));
+  const frame = String((e as Error)?.stack ?? '').split('\n').find((l) => /^\s+at /.test(l) && !l.includes('node:') && !l.includes(LOADER_FRAMES));
   const file = frame ? /\(?([^()\s]+?):\d+:\d+\)?$/.exec(frame)?.[1] : undefined;
   return file !== undefined && !path.resolve(file).startsWith(LIBRARY_ROOT + path.sep);
 }
@@ -154,7 +170,7 @@ function thrownByUserCode(e: unknown): boolean {
  */
 function synthesizeProgram(sov: Sovereign, appFile: string | undefined): SynthResult {
   try {
-    return synthesize(sov);
+    return lazy.synth().synthesize(sov);
   } catch (e) {
     if (isCatalystError(e) || !thrownByUserCode(e)) throw e;
     throw new UserProgramError(`${appFile ?? 'your program'}: a Blueprint of your program threw while synthesizing:\n${(e as Error)?.stack ?? String(e)}`);
@@ -184,7 +200,7 @@ async function run(argv: readonly string[]): Promise<number> {
       const constructed = performance.now();
       const result = synthesizeProgram(sov, app);
       const synthesized = performance.now();
-      writeAtomically(out, result.files);
+      lazy.output().writeAtomically(out, result.files);
       const written = performance.now();
       printSummary(result, out, written - started);
       writeStats(result, { construct: constructed, write: written - synthesized });
@@ -214,7 +230,7 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'catalog': {
       allowOnly(args, ['json']);
       const json = args.flags.has('json');
-      const entries = catalog();
+      const entries = lazy.catalog().catalog();
       if (json) {
         process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
       } else {
@@ -232,6 +248,7 @@ async function run(argv: readonly string[]): Promise<number> {
       allowOnly(flagsOnly, ['json']);
       if (typeof dir !== 'string') throw new UsageError('audit needs the directory to audit: catalyst audit DIR [--json]');
       if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`audit ${dir}: no such directory`);
+      const { auditDirectory, formatTable, hasErrors } = lazy.audit();
       const findings = auditDirectory(dir);
       const errors = findings.filter((f) => f.severity === 'error').length;
       if (flagsOnly.flags.has('json')) {
@@ -275,6 +292,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  try {
+    installCompileCache();
+  } catch {
+    // only ever a speed-up
+  }
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

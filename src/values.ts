@@ -3,7 +3,7 @@
  * (the schema object itself, emitted as a Blueprint's configSchema and values.schema.json) and
  * the runtime check (the compiled validator below). No hand-synced copies.
  */
-import { Kind, TSchema, Type, TObject, TProperties, ObjectOptions } from '@sinclair/typebox';
+import { TSchema, Type, TObject, TProperties, ObjectOptions } from '@sinclair/typebox';
 import { TypeCompiler, TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
@@ -163,15 +163,12 @@ export function validateAgainst(schema: TSchema, value: unknown, prefix: string)
   return issues;
 }
 
-/** The JSON Schema document of a TypeBox schema: plain data without TypeBox's symbol keys. */
+/**
+ * The JSON Schema document of a TypeBox schema: plain data without TypeBox's symbol keys
+ * (JSON.stringify leaves symbol keys out; TypeBox schemas are plain objects).
+ */
 export function toJsonSchema(schema: TSchema): PlainObject {
-  return JSON.parse(JSON.stringify(schema, (_k, v) => (typeof v === 'object' && v !== null && Kind in v ? stripSymbols(v) : v)));
-}
-
-function stripSymbols(v: object): object {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v)) out[key] = (v as Record<string, unknown>)[key];
-  return out;
+  return JSON.parse(JSON.stringify(schema)) as PlainObject;
 }
 
 /**

@@ -5,6 +5,8 @@
  * the cdktf CLI, and tests can compare outputs byte for byte.
  */
 import * as os from 'os';
+// Before cdktf: keeps its index from loading archiver, which synthesis never uses.
+import './common/defer-archiver';
 import { App, TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import type { AwsPhase0Stack as AwsStackType } from './aws';

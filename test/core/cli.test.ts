@@ -183,3 +183,114 @@ describe('output into a directory with foreign files (a Flux repo checkout)', ()
     expect(() => writeAtomically(path.join(tempDir(), 'o'), new Map([['../evil', 'x']]))).toThrow('must be relative and inside the output directory');
   });
 });
+
+describe('compile cache of the catalyst command', () => {
+  const CACHE_MODULE = path.join(ROOT, 'lib', 'src', 'compile-cache.js');
+
+  /** A package in node_modules that reports what its module scope sees, and fails on request. */
+  function fixture(): string {
+    const work = tempDir('catalyst-cc-');
+    const pkg = path.join(work, 'node_modules', 'probe');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, 'child.js'), 'module.exports = 1;\n');
+    fs.writeFileSync(path.join(pkg, 'index.js'), [
+      "if (process.env.PROBE_THROW) { throw new Error('at load'); }",
+      "const path = require('path');",
+      'require(\'./child\');',
+      'exports.report = function report() {',
+      '  let missing;',
+      "  try { require('./nope'); } catch (e) { missing = `${e.code} ${e.requireStack.map((p) => path.basename(p)).join(',')}`; }",
+      '  let badResolve;',
+      '  try { require.resolve(42); } catch (e) { badResolve = `${e.name} ${e.code}`; }',
+      '  return {',
+      '    main: require.main === process.mainModule, cache: require.cache === require(\'module\')._cache,',
+      "    resolved: path.basename(require.resolve('./child')), lookup: require.resolve.paths('x').length,",
+      '    thisIsExports: this === exports, file: __filename, dir: __dirname, children: module.children.map((c) => path.basename(c.filename)),',
+      "    stack: new Error('here').stack.split('\\n')[1], source: report.toString().length, missing, badResolve,",
+      '  };',
+      '};',
+      '',
+    ].join('\n'));
+    return work;
+  }
+
+  /** Loads the fixture in a fresh node, with the cache in `cacheDir` (or none), and returns what it saw. */
+  function probe(work: string, cacheDir: string | undefined, env: NodeJS.ProcessEnv = {}) {
+    const script = `
+      const cc = require(${JSON.stringify(CACHE_MODULE)});
+      const dir = process.env.PROBE_CACHE;
+      if (dir) cc.installCompileCache({ dir });
+      let report, loadError;
+      try { report = require('probe').report(); } catch (e) { loadError = e.stack.split('\\n').slice(0, 2).join('\\n'); }
+      console.log(JSON.stringify({ report, loadError, stats: cc.compileCacheStats() ?? null }));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: work, encoding: 'utf8', env: { ...process.env, PROBE_CACHE: cacheDir ?? '', ...env } });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout) as { report: unknown; loadError?: string; stats: { hits: number; misses: number; rejected: number } | null };
+  }
+
+  test('modules behave the same compiled from source, into the cache and from it; a damaged cache is rebuilt', () => {
+    const work = fixture();
+    const cache = path.join(tempDir(), 'a', 'b');
+    const native = probe(work, undefined);
+    expect(native.stats).toBeNull();
+    const first = probe(work, cache);
+    expect(first.stats).toMatchObject({ hits: 0, misses: 2 });
+    const second = probe(work, cache);
+    expect(second.stats).toMatchObject({ hits: 2, misses: 0, rejected: 0 });
+    expect(first.report).toEqual(native.report);
+    expect(second.report).toEqual(native.report);
+
+    const [file] = fs.readdirSync(cache).map((f) => path.join(cache, f));
+    const bytes = fs.readFileSync(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = 255 - bytes[middle];
+    fs.writeFileSync(file, bytes);
+    expect(probe(work, cache)).toMatchObject({ report: native.report, stats: { hits: 0, misses: 2 } });
+    fs.writeFileSync(file, bytes.subarray(0, 100));
+    expect(probe(work, cache)).toMatchObject({ report: native.report, stats: { hits: 0, misses: 2 } });
+    expect(probe(work, cache).stats).toMatchObject({ hits: 2, misses: 0 });
+
+    // An error at load time reads the same (file, line and column).
+    const thrown = { PROBE_THROW: '1' };
+    expect(probe(work, cache, thrown).loadError).toBe(probe(work, undefined, thrown).loadError);
+    expect(probe(work, cache, thrown).loadError).toMatch(/^Error: at load\n +at Object\.<anonymous> \(.*index\.js:1:38\)$/);
+  });
+
+  test('a changed module is compiled afresh, and an unusable cache directory only means no cache', () => {
+    const work = fixture();
+    const cache = tempDir();
+    // Files of other Node options: one no run has written for two months goes when the cache is written.
+    const stale = path.join(cache, '0123456789abcdef.bin');
+    const recent = path.join(cache, 'fedcba9876543210.bin');
+    fs.writeFileSync(stale, '');
+    fs.writeFileSync(recent, '');
+    const twoMonthsAgo = new Date(Date.now() - 60 * 24 * 3600 * 1000);
+    fs.utimesSync(stale, twoMonthsAgo, twoMonthsAgo);
+    probe(work, cache);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+    const index = path.join(work, 'node_modules', 'probe', 'index.js');
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace("'here'", "'HERE'"));
+    const changed = probe(work, cache);
+    expect(changed.stats).toMatchObject({ hits: 1, misses: 1 });
+    expect(changed.report).toEqual(probe(work, undefined).report);
+    const notADir = path.join(cache, 'file');
+    fs.writeFileSync(notADir, '');
+    expect(probe(work, path.join(notADir, 'sub'))).toMatchObject({ report: changed.report, stats: null });
+  });
+
+  test('synth writes the same files without the cache, filling it, and from it', () => {
+    const cache = tempDir();
+    const run = (setting: string) => {
+      const out = path.join(tempDir(), 'out');
+      const r = spawnSync(process.execPath, [CLI, 'synth', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CATALYST_COMPILE_CACHE: setting } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return tree(out);
+    };
+    const plain = run('off');
+    expect(run(cache)).toEqual(plain);
+    expect(fs.readdirSync(cache)).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.bin$/)]);
+    expect(run(cache)).toEqual(plain);
+  });
+});

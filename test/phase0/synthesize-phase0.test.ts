@@ -2,12 +2,14 @@
  * `synthesizePhase0(sov)`: what `catalyst synth` writes under tofu/. Pure, deterministic, keyed
  * `tofu/<stack>/cdk.tf.json`, nothing machine-specific in it, no secret values.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AWS, HETZNER, sovereign } from './support';
 import { isCatalystError } from '../../src/errors';
 import { synthesizePhase0 } from '../../stacks';
+import { ROOT } from '../support/tools';
 
 describe('synthesizePhase0', () => {
   test('one file per stack, keyed tofu/<stack>/cdk.tf.json; none without a cloud', () => {
@@ -91,5 +93,22 @@ describe('the cdktf CLI entry (examples/phase0-app.ts, cdktf.json)', () => {
       expect(config).toMatchObject({ language: 'typescript', app: expect.stringMatching(/phase0-app\.ts$/) });
     }
     expect(() => phase0ExampleApp('gcp')).toThrow(/hetzner or aws/);
+  });
+});
+
+describe('start-up cost', () => {
+  test("loading Phase 0 (compiled, under Node's loader) leaves cdktf's archiver unloaded until something uses it", () => {
+    const script = `
+      const path = require('path');
+      const stacks = require(${JSON.stringify(path.join(ROOT, 'lib', 'stacks', 'index.js'))});
+      const loaded = () => Object.keys(require.cache).some((f) => f.includes(path.sep + 'archiver-utils' + path.sep));
+      const loadedWithStacks = loaded();
+      const file = require.resolve('archiver', { paths: [path.join(path.dirname(require.resolve('cdktf')), 'private')] });
+      const archiver = require(file);
+      const zip = archiver('zip');
+      console.log(JSON.stringify({ loadedWithStacks, stackNames: Object.keys(stacks.PHASE0_STACK_NAMES), zip: zip.constructor.name, create: typeof archiver.create, loadedAfterUse: loaded() }));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ loadedWithStacks: false, stackNames: ['hetzner', 'aws'], zip: 'Archiver', create: 'function', loadedAfterUse: true });
   });
 });

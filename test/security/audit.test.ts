@@ -300,6 +300,21 @@ describe('every rule fires on a bad tree and not on its fixed twin', () => {
     expect(scanTokens(`a\nb ${FAKE.aws}`)).toEqual([{ kind: 'AWS access key id', line: 2, redacted: 'AKIA…' }]);
   });
 
+  test('the token scan reports overlapping tokens of different kinds, and every token of a kind, with their lines', () => {
+    const webhook = ['https://hooks.slack.com/services/', 'T0001/B0002/', FAKE.aws].join('');
+    const text = `x: 1\nurl: ${webhook}\n\nkeys: [${FAKE.aws}, ${FAKE.aws}]\n${FAKE.pem}\n${FAKE.jwt} ${FAKE.github}`;
+    expect(scanTokens(text)).toEqual([
+      { kind: 'AWS access key id', line: 2, redacted: 'AKIA…' },
+      { kind: 'Slack webhook URL', line: 2, redacted: 'http…' },
+      { kind: 'AWS access key id', line: 4, redacted: 'AKIA…' },
+      { kind: 'AWS access key id', line: 4, redacted: 'AKIA…' },
+      { kind: 'PEM private key', line: 5, redacted: '----…' },
+      { kind: 'GitHub token', line: 8, redacted: 'ghp_…' },
+      { kind: 'JSON Web Token', line: 8, redacted: 'eyJh…' },
+    ]);
+    expect(scanTokens('nothing here: sk-short, eyJ, AKIA, -----BEGIN PUBLIC KEY-----')).toEqual([]);
+  });
+
   test('`catalyst audit` prints the table and exits 1 on errors; --json lists the same findings', async () => {
     const dir = writeTree({ ...ns, 'd.yaml': deployment((d) => (d.spec.template.spec.containers[0].image = 'nginx')) });
     const table = await cli(['audit', dir]);
