@@ -265,10 +265,17 @@ export function helmFullname(releaseName: string, chart: string): string {
   return name.slice(0, 63).replace(/-$/, '');
 }
 
+const defaultRanges = new Map<string, string>();
+
 /** Default range for a dependency: same major version as the dependency has now. */
 export function defaultRange(version: string): string {
-  const v = semver.parse(version);
-  return v ? `^${v.major}${v.major === 0 ? `.${v.minor}` : ''}` : '*';
+  let range = defaultRanges.get(version);
+  if (range === undefined) {
+    const v = semver.parse(version);
+    range = v ? `^${v.major}${v.major === 0 ? `.${v.minor}` : ''}` : '*';
+    defaultRanges.set(version, range);
+  }
+  return range;
 }
 
 /**

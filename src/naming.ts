@@ -111,8 +111,14 @@ export function applicationHost(app: string, org: string, env: EnvType, domain: 
 /** Organization slug rule. */
 export const ORG_SLUG = /^[a-z][a-z0-9-]{2,31}$/;
 
+let reserved: ReadonlySet<string> | undefined;
+
 /** Names an Organization may not take: platform namespaces and every naming-dimension code. */
 export function reservedOrgNames(): ReadonlySet<string> {
+  return (reserved ??= collectReservedOrgNames());
+}
+
+function collectReservedOrgNames(): ReadonlySet<string> {
   const names = new Set<string>(['system', 'flux', 'crossplane', 'catalyst', 'gitea']);
   for (const [code, p] of Object.entries(PROVIDERS)) {
     names.add(code);
