@@ -14,7 +14,10 @@
  * A large Sovereign writes ~17,000 files into ~10,000 directories, so what each file costs the
  * file system matters: every directory is created once, parents first; a file the current output
  * already holds byte for byte is hard-linked from it rather than written (see linkIfSame); the
- * current tree is walked only as far as needed to find a foreign file.
+ * current tree is walked only as far as needed to find a foreign file. A replaced tree is
+ * emptied of files in the background and its directories are kept as a hidden sibling,
+ * `.<name>.spare`, which the next write takes as its temporary directory: creating ~10,000
+ * directories cost more than writing the files (see claimSpare).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -86,6 +89,46 @@ function plan(tmp: string, files: OutputFiles): Plan {
   return { dirs: [...dirs].sort(), entries };
 }
 
+function relative(root: string, p: string): string {
+  return path.relative(root, p).split(path.sep).join('/');
+}
+
+/** Hidden sibling of the target holding the directories, and no files, of a replaced output. */
+function spareOf(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.spare`);
+}
+
+/**
+ * Takes the spare skeleton, if there is one, as the (empty, just made) temporary directory and
+ * returns its directories, relative; an empty set if there is none. The rename is atomic, so
+ * two writers never share a skeleton. A skeleton holding anything but directories is not
+ * trusted: it is cleared and the write starts from an empty directory.
+ */
+function claimSpare(target: string, tmp: string): Set<string> {
+  const dirs = new Set<string>();
+  try {
+    fs.renameSync(spareOf(target), tmp);
+  } catch {
+    return dirs;
+  }
+  const walk = (rel: string): void => {
+    for (const e of fs.readdirSync(rel ? path.join(tmp, rel) : tmp, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (!e.isDirectory()) throw new Error(`${r} is not a directory`);
+      dirs.add(r);
+      walk(r);
+    }
+  };
+  try {
+    walk('');
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { mode: 0o700 });
+    dirs.clear();
+  }
+  return dirs;
+}
+
 /** Creates the parent if needed, clears stale temporaries, and makes a fresh temporary directory. */
 function makeTemp(target: string): string {
   const parent = path.dirname(target);
@@ -104,14 +147,22 @@ export function writeAtomically(outDir: string, files: OutputFiles, options: Wri
   const tmp = makeTemp(target);
   const owned = [...files.keys()].sort();
   try {
+    const existing = claimSpare(target, tmp);
     const { dirs, entries } = plan(tmp, files);
-    for (const d of dirs) fs.mkdirSync(d);
+    const wanted = new Set<string>();
+    for (const d of dirs) {
+      const rel = relative(tmp, d);
+      wanted.add(rel);
+      if (!existing.has(rel)) fs.mkdirSync(d);
+    }
     const previous = readOwned(target);
     for (const [rel, file, content] of entries) {
       if (!(previous.has(rel) && linkIfSame(path.join(target, rel), file, content))) writeNew(file, content);
       options.afterFile?.(rel);
     }
     writeNew(path.join(tmp, OWNED_MANIFEST), manifestText(owned));
+    // Directories of the reused skeleton this output has no file in, children before parents.
+    for (const rel of [...existing].filter((d) => !wanted.has(d)).sort().reverse()) fs.rmdirSync(path.join(tmp, rel));
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
@@ -203,7 +254,30 @@ function swapDirectory(target: string, tmp: string, exists: boolean): void {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  if (old) removeInBackground(old);
+  if (old) recycleInBackground(old, spareOf(target));
+}
+
+/**
+ * Run by a detached Node process: unlink every file of the replaced tree, then keep its
+ * directories as the spare skeleton; if there already is one (or anything fails), delete it all.
+ */
+const RECYCLE = `const fs = require('fs'), path = require('path');
+const [old, spare] = process.argv.slice(1);
+const strip = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) strip(p); else fs.unlinkSync(p); } };
+try { strip(old); fs.renameSync(old, spare); } catch { fs.rmSync(old, { recursive: true, force: true }); }`;
+
+/**
+ * Empties a replaced output tree without making the user wait for it (unlinking thousands of
+ * files takes seconds) and leaves its directories for the next write (see claimSpare).
+ */
+function recycleInBackground(old: string, spare: string): void {
+  try {
+    const child = spawn(process.execPath, ['-e', RECYCLE, old, spare], { detached: true, stdio: 'ignore' });
+    child.on('error', () => removeInBackground(old));
+    child.unref();
+  } catch {
+    removeInBackground(old);
+  }
 }
 
 /**

@@ -217,3 +217,42 @@ describe('writeAtomically creates directories', () => {
     expect(fs.readdirSync(parent)).toEqual(['out']);
   });
 });
+
+describe('the replaced tree\'s directories are reused by the next write', () => {
+  const waitFor = (cond: () => boolean): void => {
+    const until = Date.now() + 20_000;
+    while (!cond()) {
+      if (Date.now() > until) throw new Error('timed out waiting for the background recycle');
+      execFileSync('sleep', ['0.1']);
+    }
+  };
+
+  test('the spare holds only directories, and a write from it has exactly its own directories', () => {
+    const root = tempDir();
+    const out = path.join(root, 'out');
+    const spare = path.join(root, '.out.spare');
+    writeAtomically(out, new Map([['a/b/c/one.yaml', '1\n'], ['x/y/two.yaml', '2\n']]));
+    writeAtomically(out, new Map([['a/b/c/one.yaml', '1\n'], ['x/y/two.yaml', '2\n']]));
+    waitFor(() => fs.existsSync(spare));
+    expect(Object.keys(tree(spare))).toEqual([]);
+    expect(dirs(spare).sort()).toEqual(['a', 'a/b', 'a/b/c', 'x', 'x/y']);
+
+    // Another layout: x/y must not survive as an empty directory, a/b/d must be created.
+    const next = new Map([['a/b/d/three.yaml', '3\n'], ['a/four.yaml', '4\n']]);
+    writeAtomically(out, next);
+    expect(fs.existsSync(spare)).toBe(false);
+    expect(tree(out)).toEqual({ 'a/b/d/three.yaml': '3\n', 'a/four.yaml': '4\n', [OWNED_MANIFEST]: expect.any(String) });
+    expect(dirs(out).sort()).toEqual(['a', 'a/b', 'a/b/d']);
+  });
+
+  test('a spare that holds a file is not trusted: the output has only its own files', () => {
+    const root = tempDir();
+    const out = path.join(root, 'out');
+    const spare = path.join(root, '.out.spare');
+    fs.mkdirSync(path.join(spare, 'a'), { recursive: true });
+    fs.writeFileSync(path.join(spare, 'a', 'planted.yaml'), 'kind: Secret\n');
+    writeAtomically(out, new Map([['a/one.yaml', '1\n']]));
+    expect(tree(out)).toEqual({ 'a/one.yaml': '1\n', [OWNED_MANIFEST]: expect.any(String) });
+    expect(fs.existsSync(spare)).toBe(false);
+  });
+});
