@@ -7,7 +7,9 @@
 import { Static, TSchema } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as semver from 'semver';
+// Single functions, not the package index (47 modules) that a library import would load.
+import { default as semverParse } from 'semver/functions/parse';
+import { default as semverValid } from 'semver/functions/valid';
 import { CatalystError, describeValue, Issue } from './errors';
 import { deepMerge, DeepPartial, PlainObject, validateAgainst } from './values';
 
@@ -44,7 +46,7 @@ export function helmChart(chart: string, version: string, repository: string): U
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(chart)) {
     throw CatalystError.at(`${where}.chart`, `must be a chart name of lowercase letters, digits and '-' (got ${describeValue(chart)})`);
   }
-  if (semver.valid(version) === null) {
+  if (semverValid(version) === null) {
     throw CatalystError.at(`${where}.version`, `must be an exact semver version such as 1.16.5 or v1.16.2, not a range (got ${describeValue(version)})`);
   }
   if (!/^(https:\/\/|oci:\/\/)[^\s]+[^/\s]$/.test(repository)) {
@@ -164,7 +166,7 @@ export function blueprintSpec<S extends TSchema>(spec: BlueprintSpec<S>): Bluepr
   if (!/^[a-z][a-z0-9-]{0,50}[a-z0-9]$/.test(spec.name)) {
     issues.push({ path: `${where}.name`, message: `must be 2-52 lowercase letters, digits or '-' starting with a letter (got ${describeValue(spec.name)})` });
   }
-  if (semver.valid(spec.version) === null || spec.version.startsWith('v')) {
+  if (semverValid(spec.version) === null || spec.version.startsWith('v')) {
     issues.push({ path: `${where}.version`, message: `must be a semver version such as 1.1.1 (got ${describeValue(spec.version)})` });
   }
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(spec.namespace) || spec.namespace.length > 63) {
@@ -271,7 +273,7 @@ const defaultRanges = new Map<string, string>();
 export function defaultRange(version: string): string {
   let range = defaultRanges.get(version);
   if (range === undefined) {
-    const v = semver.parse(version);
+    const v = semverParse(version);
     range = v ? `^${v.major}${v.major === 0 ? `.${v.minor}` : ''}` : '*';
     defaultRanges.set(version, range);
   }

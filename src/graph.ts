@@ -2,7 +2,8 @@
  * The Blueprint dependency graph: the one source of truth for install order. Flux `dependsOn`,
  * blueprint.yaml `depends`, the kit file order and platform.json edges are all read from it.
  */
-import * as semver from 'semver';
+// Single functions, not the package index (47 modules) that a library import would load.
+import { default as semverSatisfies } from 'semver/functions/satisfies';
 import { Blueprint, ResolvedDependency } from './blueprint';
 import { IssueCollector } from './errors';
 
@@ -57,7 +58,7 @@ export class BlueprintGraph {
           }
           continue;
         }
-        if (!semver.satisfies(target.spec.version, d.version)) {
+        if (!semverSatisfies(target.spec.version, d.version)) {
           issues.add(`${bp.path}.depends`, `bp-${bp.name} needs bp-${depName} ${d.version}, but the Sovereign installs bp-${depName} ${target.spec.version}; use a version that satisfies ${d.version}`);
         }
         if (!list.includes(depName)) {

@@ -18,7 +18,6 @@ import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { ingressIssuerAnnotation } from '../../constructs/cert-manager';
 import { Blueprint, BlueprintProps, blueprintSpec } from '../../src/blueprint';
 import { CatalystError, Issue } from '../../src/errors';
@@ -34,6 +33,12 @@ import {
   AppWorkload, Autoscaling, env, envFromSecret, literals, PodIdentity, Probes, PullPolicy, resourceRequirements,
   SecretKeySelector, ServiceMonitorValues, withRequiredValues,
 } from '../vllm/app-workload';
+
+/** The `yaml` package, loaded when a config file is rendered (importing the library does not need it). */
+function yamlStringify(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof import('yaml')).stringify(value);
+}
 
 const Hostname = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$', maxLength: 253 });
 
@@ -234,7 +239,7 @@ export class Librechat extends Blueprint<typeof LibrechatValues> {
    */
   public get configFile(): string {
     const v = this.values;
-    return stringify({
+    return yamlStringify({
       version: '1.1.0',
       cache: true,
       registration: { socialLogins: v.keycloak.enabled ? ['openid'] : [] },

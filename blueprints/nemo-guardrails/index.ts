@@ -11,7 +11,6 @@ import { Static, Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { Blueprint, BlueprintProps, blueprintSpec } from '../../src/blueprint';
 import { Issue } from '../../src/errors';
 import { DnsLabel, Image, Resources } from '../../src/schema';
@@ -24,6 +23,12 @@ import {
   AppWorkload, Autoscaling, env, envFromSecret, literals, PodIdentity, Probes, PullPolicy, resourceRequirements,
   SecretKeySelector, ServiceMonitorValues,
 } from '../vllm/app-workload';
+
+/** The `yaml` package, loaded when a config file is rendered (importing the library does not need it). */
+function yamlStringify(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('yaml') as typeof import('yaml')).stringify(value);
+}
 
 export const NemoGuardrailsValues = strictObject({
   replicas: Type.Integer({ minimum: 1, maximum: 8 }),
@@ -177,7 +182,7 @@ export class NemoGuardrails extends Blueprint<typeof NemoGuardrailsValues> {
   /** The stub rail's config.yml: the curated instructions plus the model wiring. */
   public get stubConfig(): string {
     const llm = this.llm;
-    const models = stringify({
+    const models = yamlStringify({
       models: [{ type: 'main', engine: this.values.llmEngine, model: llm.model, parameters: { openai_api_base: llm.endpoint } }],
     });
     return `${this.values.defaultConfig.configYml.replace(/\n*$/, '\n')}${models}`;

@@ -6,7 +6,8 @@
  */
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as semver from 'semver';
+// Single functions, not the package index (47 modules) that a library import would load.
+import { default as semverValid } from 'semver/functions/valid';
 import { CatalystError, describeValue } from '../../src/errors';
 
 export const PKG_API_VERSION = 'pkg.crossplane.io/v1';
@@ -31,7 +32,7 @@ export function crossplanePackage(kind: CrossplanePackage['kind'], ref: string, 
   if (!registry.includes('.') || rest.length === 0) {
     throw CatalystError.at(`crossplanePackage(${JSON.stringify(ref)})`, 'must be <registry host>/<repository> without a tag');
   }
-  if (semver.valid(version) === null || !version.startsWith('v')) {
+  if (semverValid(version) === null || !version.startsWith('v')) {
     throw CatalystError.at(`crossplanePackage(${JSON.stringify(ref)}).version`, `must be an exact v-prefixed semver tag such as v0.4.0 (got ${describeValue(version)})`);
   }
   return { kind, registry, repository: rest.join('/'), version, providesApis };
