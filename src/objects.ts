@@ -36,16 +36,19 @@ export interface CanonicalObject {
 
 /**
  * The value with every map's keys sorted and null/undefined entries dropped (cdk8s's
- * sanitizeValue with sortKeys). A part that is already in that form is returned as is rather
- * than copied: most of what the writers build is, and copying it was a large share of the
+ * sanitizeValue with sortKeys); with `dropEmpty`, empty maps and lists are dropped too (what
+ * cdk8s does for metadata). A part that is already in that form is returned as is rather than
+ * copied: most of what the writers build is, and copying it was a large share of the
  * allocation at scale. So the result may share structure with the input; it is read, never mutated.
  */
-function sorted(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+function sortedValue(value: unknown, dropEmpty: boolean): unknown {
+  if (value === null || value === undefined) return dropEmpty ? undefined : value;
+  if (typeof value !== 'object') return value;
   if (Array.isArray(value)) {
+    if (dropEmpty && value.length === 0) return undefined;
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const s = sorted(value[i]);
+      const s = sortedValue(value[i], dropEmpty);
       if (copy) copy.push(s);
       else if (s !== value[i]) (copy = value.slice(0, i)).push(s);
     }
@@ -63,48 +66,12 @@ function sorted(value: unknown): unknown {
   if (!inOrder) keys.sort();
   // While every entry so far is kept unchanged and in order, no copy is needed.
   let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
-  for (let i = 0; i < keys.length; i++) {
-    const v = src[keys[i]];
-    const s = v === undefined || v === null ? undefined : sorted(v);
-    if (!copy && s !== v) {
-      copy = {};
-      for (let j = 0; j < i; j++) copy[keys[j]] = src[keys[j]];
-    }
-    if (copy && s !== undefined) copy[keys[i]] = s;
-  }
-  return copy ?? src;
-}
-
-/** Like `sorted`, and empty maps and lists are dropped (what cdk8s does for metadata). */
-function sortedNonEmpty(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    if (!value.length) return undefined;
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const s = sortedNonEmpty(value[i]);
-      if (copy) copy.push(s);
-      else if (s !== value[i]) (copy = value.slice(0, i)).push(s);
-    }
-    return copy ?? value;
-  }
-  const src = value as Record<string, unknown>;
-  const keys = Object.keys(src);
-  let inOrder = true;
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) {
-      inOrder = false;
-      break;
-    }
-  }
-  if (!inOrder) keys.sort();
-  let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
   let kept = 0;
   for (let i = 0; i < keys.length; i++) {
     const v = src[keys[i]];
-    const s = sortedNonEmpty(v);
-    if (!copy && s !== v) {
+    const s = v === undefined || v === null ? undefined : sortedValue(v, dropEmpty);
+    // A dropped entry (s undefined) needs a copy too, even where v was undefined already.
+    if (!copy && (s !== v || s === undefined)) {
       copy = {};
       for (let j = 0; j < i; j++) copy[keys[j]] = src[keys[j]];
     }
@@ -113,7 +80,7 @@ function sortedNonEmpty(value: unknown): unknown {
       if (copy) copy[keys[i]] = s;
     }
   }
-  return kept === 0 ? undefined : copy ?? src;
+  return dropEmpty && kept === 0 ? undefined : copy ?? src;
 }
 
 /**
@@ -128,12 +95,12 @@ export function canonical(obj: KubeObject, verbatim?: { readonly parent: string;
   const { name, namespace, ...metaRest } = metadata;
   const meta: CanonicalObject['metadata'] = { name };
   if (namespace) meta.namespace = namespace;
-  const extra = sortedNonEmpty(metaRest) as Record<string, unknown> | undefined;
+  const extra = sortedValue(metaRest, true) as Record<string, unknown> | undefined;
   if (extra) Object.assign(meta, extra);
   const out: CanonicalObject = { apiVersion, kind, metadata: meta };
-  const body = sorted(rest) as Record<string, unknown>;
+  const body = sortedValue(rest, false) as Record<string, unknown>;
   for (const k of Object.keys(body)) out[k] = body[k];
-  // A copy of the parent: `sorted` may have returned the caller's own object.
+  // A copy of the parent: `sortedValue` may have returned the caller's own object.
   if (verbatim) out[verbatim.parent] = { ...(out[verbatim.parent] as object | undefined), [verbatim.key]: verbatim.value };
   return out;
 }

@@ -193,11 +193,12 @@ function writeTenants(sov: Sovereign, dir: string, files: Map<string, string>, k
       collision ??= e;
     }
   };
+  const provided = new Set(sov.blueprints.flatMap((b) => b.spec.providesApis ?? []));
   const issues = tenantObjects(sov.organizations, {
     gitUrl: sov.gitops.url,
     clusterPath: sov.gitops.path,
-    platformProvides: (api) => sov.blueprints.some((b) => (b.spec.providesApis ?? []).includes(api)),
-    releaseObjects: (bp, o) => releaseObjects(bp, o),
+    platformProvides: (api) => provided.has(api),
+    releaseObjects,
   }, (t) => {
     const orgFiles = new Map<string, string[]>();
     for (const [rel, objs] of t.host) {

@@ -284,12 +284,7 @@ const overlaysOf = (bp: Blueprint): ApiObject[] => bp.overlayScope.node.findAll(
  */
 export function tenantObjects(orgs: readonly OrganizationModel[], options: TenantSynthOptions, emit: (files: TenantFiles) => void): Issue[] {
   const issues: Issue[] = [];
-  const provides = new Map<string, boolean>();
-  const platformProvides = (api: string) => {
-    let p = provides.get(api);
-    if (p === undefined) provides.set(api, (p = options.platformProvides(api)));
-    return p;
-  };
+  const platformProvides = options.platformProvides;
 
   for (const org of orgs) {
     const host = new Map<string, EmittedObject[]>();

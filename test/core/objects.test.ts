@@ -105,6 +105,12 @@ describe('canonical', () => {
     expect(Object.keys(o.metadata.labels as object)).toEqual(['a', 'b']);
   });
 
+  test('drops an undefined entry even from a map that is otherwise canonical', () => {
+    const o = canonical({ apiVersion: 'v1', kind: 'K', metadata: { name: 'n', labels: { a: '1', b: undefined as unknown as string } }, spec: { a: 1, b: undefined } });
+    expect(Object.keys(o.spec as object)).toEqual(['a']);
+    expect(Object.keys(o.metadata.labels as object)).toEqual(['a']);
+  });
+
   test('equals fromApiObject of the same object built as a construct', () => {
     const props = { metadata: { name: 'p', namespace: 'ns', labels: { b: '2', a: '1' } }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] }] } };
     same(canonical(k8s.KubeNetworkPolicy.manifest(props) as never), fromApiObject(new k8s.KubeNetworkPolicy(chart(), 'np', props)));
