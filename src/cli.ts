@@ -13,7 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { installCompileCache } from './compile-cache';
+import { compileCacheStats, installCompileCache } from './compile-cache';
 import { formatIssue, isCatalystError } from './errors';
 import type { Sovereign } from './sovereign';
 import type { SynthResult } from './synth';
@@ -149,6 +149,7 @@ function writeStats(result: SynthResult, times: { construct: number; write: numb
     objects: result.stats.objects,
     files: result.stats.files,
     bytes: result.stats.bytes,
+    loadCache: compileCacheStats() ?? null,
   }) + '\n');
 }
 

@@ -1,20 +1,27 @@
 /**
- * A V8 code cache for the `catalyst` command. Node 20 compiles every module from source on each
- * run (Node 22's module.enableCompileCache() is not available): with the cache, the example
- * synth runs about 8% fewer instructions (some 90 ms), mostly functions V8 would otherwise
- * compile lazily while the program runs. The CLI installs this before it loads the library;
- * importing the library never does.
+ * A load cache for the library's modules. Node 20 resolves, reads and compiles every module from
+ * source on each run (Node 22's module.enableCompileCache() is not available). Most of a small
+ * synth used to be spent there: ~470 modules, ~1,700 resolutions each probing the file system,
+ * a package.json lookup per file. The cache is one file holding, for the modules earlier runs
+ * loaded, their source, V8's code cache made after the run (so it also holds the functions that
+ * ran) and how their `require` calls resolved. Loading the library drops from ~340 to ~170 ms.
  *
- * It changes how modules are compiled, never what they do:
- * - a module uses cached data only if its source text hashes to what the entry was made from
- *   (V8 also rejects data made by another V8 version or with other flags);
- * - only files of this package and of node_modules are compiled here, and only plain CommonJS:
- *   a file with a dynamic import(), a shebang or ESM syntax, and every file when source maps,
- *   a debugger, coverage or a policy is on, is left to Node;
- * - the cache is one file, replaced atomically when a run compiled something it did not hold;
- *   an unreadable, corrupt or unwritable cache only means compiling from source.
+ * It changes how modules are found and compiled, never what they are:
+ * - each module is still its own script under its own file name (stack traces, `__filename`,
+ *   `require.cache` keys and module identity are Node's), with Node's wrapper and `require`;
+ * - the cache is used only if every file it holds, and every file-system entry its resolutions
+ *   depended on (the target's directory, `node_modules` directories nearer than the one that
+ *   answered, package.json files), has the inode, size, mtime and ctime it had when recorded;
+ *   anything else, or a damaged file (CRC-32 over all of it), means loading as Node does;
+ * - only files of this package, and files of node_modules that these (or other such files)
+ *   require, are cached, and only plain CommonJS: a file
+ *   with a dynamic import(), a shebang or ESM syntax, and every file when source maps, a debugger,
+ *   coverage or a policy is on, is left to Node; so is any module whose `_compile` another
+ *   loader hook (ts-node, pirates) has replaced;
+ * - the file is replaced atomically when a run loaded something it did not hold.
  *
- * CATALYST_COMPILE_CACHE=off disables it; CATALYST_COMPILE_CACHE=DIR keeps the cache in DIR.
+ * The CLI and the library's index install it. CATALYST_COMPILE_CACHE=off disables it;
+ * CATALYST_COMPILE_CACHE=DIR keeps the cache in DIR.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -22,49 +29,69 @@ import { Module } from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
+import * as zlib from 'zlib';
 
 /** Bumped when the file layout changes. */
-const FORMAT = 'catalyst-compile-cache-1\n';
+const FORMAT = 'catalyst-load-cache-2\n';
 /**
- * Entries of earlier runs (other apps, other commands) kept beside this run's, up to this many
- * bytes in all: every run reads and checksums the whole file (a run of the example is ~6 MiB).
+ * Sources and data of earlier runs' modules (other apps, other commands) are kept beside this
+ * run's up to this many bytes in all: every run reads and checks the whole file (the example
+ * synth holds ~8 MiB).
  */
-const MAX_BYTES = 24 * 1024 * 1024;
+const MAX_BYTES = 16 * 1024 * 1024;
 /** Node's module wrapper, with the source on its own line so line and column numbers stay the file's. */
 const HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
 const TAIL = '\n})';
 /** Options under which Node's own compilation does more than compile (or V8 data would not apply). */
-const NODE_OWN = /--(?:inspect|debug|enable-source-maps|experimental-policy|policy-integrity|experimental-loader|loader|import\b|experimental-vm-modules|frozen-intrinsics|disallow-code-generation|jitless)/;
+const NODE_OWN = /--(?:inspect|debug|enable-source-maps|experimental-policy|policy-integrity|experimental-loader|loader|import\b|experimental-vm-modules|frozen-intrinsics|disallow-code-generation|jitless|preserve-symlinks|conditions|experimental-default-type|experimental-detect-module)|(?:^|\s)-C\b/;
 /** A dynamic import() (which a vm.Script compiled here could not resolve as Node does). */
 const DYNAMIC_IMPORT = /\bimport(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*\(/;
 
-interface Entry {
-  readonly hash: string;
-  readonly data: Buffer;
+/** ino:size:mtime:ctime of a file or directory, null if absent. */
+type Signature = string | null;
+
+interface Packed {
+  readonly start: number;
+  readonly length: number;
+  readonly dataStart: number;
+  readonly dataLength: number;
+  readonly sig: string;
 }
 
 interface Compiled {
-  readonly hash: string;
+  readonly source: string;
   readonly script: vm.Script;
+  readonly sig: string;
+  /** The pack's data for it, when V8 accepted it (nothing new to save). */
+  readonly reused?: Buffer;
 }
 
 type CompileFn = (this: NodeModule, content: string, filename: string, format?: string) => unknown;
+type LoadFn = (module: NodeModule, filename: string) => void;
 
 interface ModuleInternals {
   prototype: { _compile: CompileFn };
   _cache: NodeJS.Dict<NodeModule>;
-  _extensions: NodeJS.RequireExtensions;
-  _resolveFilename(request: string, parent: NodeModule, isMain: boolean, options?: { paths?: string[] }): string;
+  _extensions: Record<string, LoadFn>;
+  _resolveFilename(request: string, parent: NodeModule | undefined, isMain: boolean, options?: { paths?: string[] }): string;
   _resolveLookupPaths(request: string, parent: NodeModule): string[] | null;
 }
 
 /** What the cache did in this process (for tests and benchmarks). */
 export interface CompileCacheStats {
   readonly file?: string;
+  /** Modules compiled with V8 data from the cache. */
   hits: number;
+  /** Modules compiled from source (not in the cache, or their data was rejected). */
   misses: number;
+  /** Modules whose cached V8 data was rejected (another V8, other flags). */
   rejected: number;
+  /** Modules left to Node's own loader. */
   skipped: number;
+  /** `require` calls answered from the cache without probing the file system. */
+  resolved: number;
+  /** Whether a cache file was found and still matched the files it describes. */
+  valid: boolean;
 }
 
 let installed: CompileCacheStats | undefined;
@@ -82,78 +109,199 @@ export interface CompileCacheOptions {
 }
 
 /**
- * Compiles CommonJS modules loaded from now on through the cache. Returns false (and changes
- * nothing) where it does not apply: disabled, unsupported options, no usable directory.
+ * Loads CommonJS modules required from now on through the cache. Returns false (and changes
+ * nothing) where it does not apply: disabled, unsupported options, not Node's own loader, no
+ * usable directory.
  */
 export function installCompileCache(options: CompileCacheOptions = {}): boolean {
   if (installed) return true;
   const setting = process.env.CATALYST_COMPILE_CACHE;
   if (setting !== undefined && /^(?:0|off|false|no)$/i.test(setting)) return false;
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  const flags = `${nodeOptions(process.execArgv).join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
   if (NODE_OWN.test(flags) || process.env.NODE_V8_COVERAGE || sourceMapsEnabled()) return false;
   const M = Module as unknown as ModuleInternals;
   // Only under Node's own loader: jest, bundlers and other runtimes replace it.
-  if (require.cache !== M._cache || typeof M.prototype._compile !== 'function') return false;
+  if (require.cache !== M._cache || typeof M.prototype._compile !== 'function' || typeof M._extensions['.js'] !== 'function') return false;
   const dir = options.dir ?? (setting || defaultDir());
   if (!dir) return false;
   const writable = writableDir(dir);
-  const key = crypto.createHash('sha1').update([FORMAT, process.execPath, process.version, process.arch, process.platform, flags].join('\0')).digest('hex').slice(0, 16);
+  const key = crypto.createHash('sha1').update([FORMAT, process.execPath, process.version, process.arch, process.platform, flags, process.env.NODE_PATH ?? ''].join('\0')).digest('hex').slice(0, 16);
   const file = path.join(dir, `${key}.bin`);
-  const entries = readCache(file);
+  const pack = readPack(file);
   // Read-only and empty: nothing to gain.
-  if (!writable && entries.size === 0) return false;
-  const stats: CompileCacheStats = { file, hits: 0, misses: 0, rejected: 0, skipped: 0 };
+  if (!writable && !pack) return false;
+  const stats: CompileCacheStats = { file, hits: 0, misses: 0, rejected: 0, skipped: 0, resolved: 0, valid: pack !== undefined };
   installed = stats;
   const roots = (options.roots ?? [path.resolve(__dirname, '..', '..')]).map((r) => path.resolve(r) + path.sep);
-  const inScope = (f: string) => f.includes(`${path.sep}node_modules${path.sep}`) || roots.some((r) => f.startsWith(r));
+  /** Modules loaded through the cache: node_modules files count only when one of these requires them. */
+  const tracked = new Set<string>();
+  const ours = (f: string) => tracked.has(f) || roots.some((r) => f.startsWith(r));
+  const inScope = (f: string, parent: string | undefined) => ours(f) || (parent !== undefined && f.includes(`${path.sep}node_modules${path.sep}`) && ours(parent));
+  const modules = pack?.modules ?? new Map<string, Packed>();
+  const resolutions = pack?.resolutions ?? new Map<string, string>();
+  const probes = pack?.probes ?? new Map<string, Signature>();
   const compiled = new Map<string, Compiled>();
-  const original = M.prototype._compile;
+  /** Signatures taken before Node read a module this cache does not hold yet. */
+  const pending = new Map<string, string>();
+  let learned = false;
+  const originalCompile = M.prototype._compile;
+  const originalLoad = M._extensions['.js'];
+  const originalResolve = M._resolveFilename;
+
+  const plain = (content: string, filename: string) => /\.c?js$/.test(filename) && !content.startsWith('#!') && !DYNAMIC_IMPORT.test(content) && !sourceMapsEnabled();
+
+  /** Compiles a module's wrapper as Node's `_compile` would (throws on a syntax error, before anything ran). */
+  const compile = (filename: string, content: string, sig: string, cached?: Packed): ((...args: unknown[]) => unknown) => {
+    const cachedData = cached && cached.dataLength > 0 ? pack!.buffer.subarray(cached.dataStart, cached.dataStart + cached.dataLength) : undefined;
+    const script = new vm.Script(HEAD + content + TAIL, { filename, lineOffset: -1, cachedData });
+    const wrapper = script.runInThisContext() as (...args: unknown[]) => unknown;
+    const reused = cachedData !== undefined && !script.cachedDataRejected;
+    if (reused) stats.hits++;
+    else stats.misses++;
+    if (cachedData !== undefined && !reused) stats.rejected++;
+    compiled.set(filename, { source: content, script, sig, reused: reused ? cachedData : undefined });
+    tracked.add(filename);
+    return wrapper;
+  };
+  const execute = (mod: NodeModule, filename: string, wrapper: (...args: unknown[]) => unknown): unknown =>
+    Reflect.apply(wrapper, mod.exports, [mod.exports, makeRequire(mod, M), mod, filename, path.dirname(filename)]);
 
   // Named as Node's, so stack traces read the same apart from the file.
-  M.prototype._compile = function _compile(this: NodeModule, content: string, filename: string, format?: string): unknown {
-    if (
-      (format !== undefined && format !== 'commonjs') || typeof content !== 'string' || typeof filename !== 'string' ||
-      !/\.c?js$/.test(filename) || !inScope(filename) || content.startsWith('#!') || DYNAMIC_IMPORT.test(content) || sourceMapsEnabled()
-    ) {
+  const _compile = function _compile(this: NodeModule, content: string, filename: string, format?: string): unknown {
+    const sig = typeof filename === 'string' ? pending.get(filename) : undefined;
+    if ((format !== undefined && format !== 'commonjs') || typeof content !== 'string' || sig === undefined || !plain(content, filename)) {
       stats.skipped++;
-      return original.call(this, content, filename, format);
+      return originalCompile.call(this, content, filename, format);
     }
+    pending.delete(filename);
     let wrapper: (...args: unknown[]) => unknown;
     try {
-      const hash = crypto.createHash('sha1').update(content).digest('base64');
-      const entry = entries.get(filename);
-      const cachedData = entry?.hash === hash ? entry.data : undefined;
-      // Nowhere to keep what compiling it would add: compile as always.
-      if (cachedData === undefined && !writable) throw new Error('not cached');
-      const script = new vm.Script(HEAD + content + TAIL, { filename, lineOffset: -1, cachedData });
-      const reused = cachedData !== undefined && !script.cachedDataRejected;
-      if (reused) stats.hits++;
-      else stats.misses++;
-      if (cachedData !== undefined && !reused) stats.rejected++;
-      compiled.set(filename, { hash, script });
-      wrapper = script.runInThisContext() as typeof wrapper;
+      wrapper = compile(filename, content, sig);
     } catch {
-      // Not cached on a read-only cache, a syntax error, ESM syntax that Node loads as an ES
-      // module, anything unforeseen: Node compiles (and reports) as always. Nothing ran yet.
+      // A syntax error, ESM syntax that Node loads as an ES module: Node compiles and reports.
       stats.skipped++;
-      return original.call(this, content, filename, format);
+      return originalCompile.call(this, content, filename, format);
     }
-    return Reflect.apply(wrapper, this.exports, [this.exports, makeRequire(this, M), this, filename, path.dirname(filename)]);
+    learned = true;
+    return execute(this, filename, wrapper);
+  };
+  M.prototype._compile = _compile;
+
+  M._extensions['.js'] = function loadJs(mod: NodeModule, filename: string): void {
+    const own = Object.prototype.hasOwnProperty.call(mod, '_compile') || M.prototype._compile !== _compile;
+    const entry = own ? undefined : modules.get(filename);
+    if (entry) {
+      let wrapper: ((...args: unknown[]) => unknown) | undefined;
+      try {
+        wrapper = compile(filename, pack!.buffer.toString('utf8', entry.start, entry.start + entry.length), entry.sig, entry);
+      } catch {
+        // cannot happen for a source that compiled when recorded; if it does, Node loads it
+      }
+      if (wrapper) {
+        execute(mod, filename, wrapper);
+        return;
+      }
+    }
+    if (!own && inScope(filename, (mod as { parent?: NodeModule | null }).parent?.filename)) {
+      const sig = signature(filename);
+      if (sig) pending.set(filename, sig);
+    }
+    try {
+      originalLoad(mod, filename);
+    } finally {
+      pending.delete(filename);
+    }
+  };
+
+  M._resolveFilename = function _resolveFilename(request: string, parent: NodeModule | undefined, isMain: boolean, opts?: { paths?: string[] }): string {
+    const from = opts === undefined && !isMain && typeof request === 'string' ? parent?.filename : undefined;
+    const known = typeof from === 'string' ? resolutions.get(from + '\0' + request) : undefined;
+    if (known !== undefined) {
+      stats.resolved++;
+      return known;
+    }
+    const resolved = originalResolve.call(this, request, parent, isMain, opts);
+    if (typeof from === 'string' && writable && ours(from) && path.isAbsolute(resolved) && inScope(resolved, from)) {
+      if (recordResolution(from, request, resolved, probes)) {
+        resolutions.set(from + '\0' + request, resolved);
+        learned = true;
+      }
+    }
+    return resolved;
   };
 
   process.once('exit', () => {
-    if (stats.misses === 0 || !writable) return;
+    if (!writable || (!learned && stats.rejected === 0 && stats.misses === 0)) return;
     try {
-      writeCache(file, entries, compiled);
+      writePack(file, pack, compiled, resolutions, probes);
     } catch {
-      // read-only or full file system, a race with another process: the next run compiles again
+      // read-only or full file system, a race with another process: the next run loads as Node does
     }
   });
   return true;
 }
 
+/** Node's options without the code of `-e`/`-p` (which is not an option of how modules load). */
+function nodeOptions(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (/^(?:-e|--eval|-p|--print|-pe)$/.test(argv[i])) i++;
+    else if (!/^--(?:eval|print)=/.test(argv[i])) out.push(argv[i]);
+  }
+  return out;
+}
+
 function sourceMapsEnabled(): boolean {
   return (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+}
+
+function signature(p: string): Signature {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : null;
+}
+
+/**
+ * Notes the file-system entries a resolution depended on; false if it cannot be checked cheaply
+ * (NODE_PATH, a package found outside node_modules), in which case it is not cached.
+ */
+function recordResolution(from: string, request: string, resolved: string, probes: Map<string, Signature>): boolean {
+  const watch: string[] = [path.dirname(resolved)];
+  if (request.startsWith('./') || request.startsWith('../') || request === '.' || request === '..' || path.isAbsolute(request)) {
+    watch.push(path.dirname(path.resolve(path.dirname(from), request)));
+  } else {
+    const marker = `${path.sep}node_modules${path.sep}`;
+    const at = resolved.lastIndexOf(marker);
+    if (at < 0) return false;
+    const base = resolved.slice(0, at);
+    const nodeModules = base + path.sep + 'node_modules';
+    const segments = request.split('/');
+    const name = segments[0].startsWith('@') ? segments.slice(0, 2).join(path.sep) : segments[0];
+    // The package answered only if no node_modules nearer the requiring file holds it.
+    let dir = path.dirname(from);
+    if (dir !== base && !dir.startsWith(base + path.sep)) return false;
+    for (; dir !== base; dir = path.dirname(dir)) {
+      if (path.basename(dir) !== 'node_modules') watch.push(dir + path.sep + 'node_modules');
+    }
+    watch.push(nodeModules, path.join(nodeModules, name), path.join(nodeModules, name, 'package.json'));
+  }
+  // The package scope decides CommonJS or ESM.
+  const scope = packageScope(path.dirname(resolved));
+  if (scope) watch.push(scope);
+  for (const p of watch) if (!probes.has(p)) probes.set(p, signature(p));
+  return true;
+}
+
+const scopes = new Map<string, string | undefined>();
+
+/** The package.json Node reads to decide a file's module type. */
+function packageScope(dir: string): string | undefined {
+  if (scopes.has(dir)) return scopes.get(dir);
+  let found: string | undefined;
+  const candidate = path.join(dir, 'package.json');
+  if (fs.existsSync(candidate)) found = candidate;
+  else if (path.basename(dir) !== 'node_modules' && path.dirname(dir) !== dir) found = packageScope(path.dirname(dir));
+  scopes.set(dir, found);
+  return found;
 }
 
 /** `require` as Node's loader builds it for a module (lib/internal/modules/helpers.js, without policies). */
@@ -173,7 +321,7 @@ function makeRequire(mod: NodeModule, M: ModuleInternals): NodeJS.Require {
   };
   require.resolve = resolve;
   Object.defineProperty(require, 'main', { value: process.mainModule, writable: true, enumerable: true, configurable: true });
-  require.extensions = M._extensions;
+  require.extensions = M._extensions as unknown as NodeJS.RequireExtensions;
   require.cache = M._cache;
   return require;
 }
@@ -250,62 +398,118 @@ function privateTempDir(): string | undefined {
   }
 }
 
+/** zlib.crc32 came with Node 20.15; older ones check with SHA-1. */
+const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+const SUM_BYTES = crc32 ? 4 : 20;
+
+function checksum(data: Uint8Array): Buffer {
+  if (crc32) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(crc32(data));
+    return b;
+  }
+  return crypto.createHash('sha1').update(data).digest();
+}
+
+interface Pack {
+  readonly buffer: Buffer;
+  readonly modules: Map<string, Packed>;
+  readonly resolutions: Map<string, string>;
+  readonly probes: Map<string, Signature>;
+}
+
 /**
- * Layout: FORMAT, the index as one JSON line ([file, hash, bytes][]), then the data of each entry
- * in index order, then the SHA-1 of everything before it (so a damaged file is never used).
+ * Header (one JSON line after FORMAT): `s` the strings (paths and requests), `m` the modules
+ * ([file, source bytes, data bytes, signature]), `r` the resolutions ([from, request, to]),
+ * `p` the probed paths ([path, signature or null]), numbers indexing `s`. Then every module's
+ * source, every module's V8 data, and the checksum of everything before it.
  */
-function readCache(file: string): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
+interface Header {
+  readonly s: string[];
+  readonly m: [number, number, number, string][];
+  readonly r: [number, number, number][];
+  readonly p: [number, Signature][];
+}
+
+/** The pack, if intact and every file it describes is as it was recorded. */
+function readPack(file: string): Pack | undefined {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
   } catch {
-    return entries;
+    return undefined;
   }
   try {
-    if (buf.length < FORMAT.length + 20 || buf.toString('latin1', 0, FORMAT.length) !== FORMAT) return entries;
-    const body = buf.subarray(0, buf.length - 20);
-    if (!crypto.createHash('sha1').update(body).digest().equals(buf.subarray(buf.length - 20))) return entries;
-    const eol = body.indexOf(10, FORMAT.length);
-    if (eol < 0) return entries;
-    const index = JSON.parse(body.toString('utf8', FORMAT.length, eol)) as unknown;
-    if (!Array.isArray(index)) return entries;
+    if (buf.length < FORMAT.length + SUM_BYTES || buf.toString('latin1', 0, FORMAT.length) !== FORMAT) return undefined;
+    const end = buf.length - SUM_BYTES;
+    if (!checksum(buf.subarray(0, end)).equals(buf.subarray(end))) return undefined;
+    const eol = buf.indexOf(10, FORMAT.length);
+    if (eol < 0 || eol >= end) return undefined;
+    const h = JSON.parse(buf.toString('utf8', FORMAT.length, eol)) as Header;
+    const s = h.s;
+    const modules = new Map<string, Packed>();
     let offset = eol + 1;
-    for (const item of index as unknown[]) {
-      if (!Array.isArray(item) || typeof item[0] !== 'string' || typeof item[1] !== 'string' || !Number.isSafeInteger(item[2]) || item[2] < 0) return new Map();
-      const end = offset + (item[2] as number);
-      if (end > body.length) return new Map();
-      entries.set(item[0], { hash: item[1], data: body.subarray(offset, end) });
-      offset = end;
+    let sources = 0;
+    for (const [, length] of h.m) sources += length;
+    let dataOffset = offset + sources;
+    for (const [f, length, dataLength, sig] of h.m) {
+      const name = s[f];
+      if (signature(name) !== sig) return undefined;
+      modules.set(name, { start: offset, length, dataStart: dataOffset, dataLength, sig });
+      offset += length;
+      dataOffset += dataLength;
     }
-    return offset === body.length ? entries : new Map();
+    if (dataOffset !== end) return undefined;
+    const probes = new Map<string, Signature>();
+    for (const [p, sig] of h.p) {
+      if (signature(s[p]) !== sig) return undefined;
+      probes.set(s[p], sig);
+    }
+    const resolutions = new Map<string, string>();
+    for (const [from, request, to] of h.r) resolutions.set(s[from] + '\0' + s[request], s[to]);
+    return { buffer: buf, modules, resolutions, probes };
   } catch {
-    return new Map();
+    return undefined;
   }
 }
 
-function writeCache(file: string, previous: ReadonlyMap<string, Entry>, compiled: ReadonlyMap<string, Compiled>): void {
-  const index: [string, string, number][] = [];
+function writePack(file: string, previous: Pack | undefined, compiled: ReadonlyMap<string, Compiled>, resolutions: ReadonlyMap<string, string>, probes: ReadonlyMap<string, Signature>): void {
+  const strings = new Map<string, number>();
+  const id = (v: string) => {
+    let n = strings.get(v);
+    if (n === undefined) strings.set(v, n = strings.size);
+    return n;
+  };
+  const header: Header = { s: [], m: [], r: [], p: [] };
+  const sources: Buffer[] = [];
   const data: Buffer[] = [];
   let bytes = 0;
+  const add = (f: string, source: Buffer, d: Buffer, sig: string) => {
+    header.m.push([id(f), source.length, d.length, sig]);
+    sources.push(source);
+    data.push(d);
+    bytes += source.length + d.length;
+  };
   for (const [f, c] of compiled) {
     // Made after the run, the data also holds the functions that ran (V8 compiles those lazily).
-    const d = c.script.createCachedData();
-    index.push([f, c.hash, d.length]);
-    data.push(d);
-    bytes += d.length;
+    add(f, Buffer.from(c.source, 'utf8'), c.reused ?? c.script.createCachedData(), c.sig);
   }
-  for (const [f, e] of previous) {
-    if (compiled.has(f) || bytes + e.data.length > MAX_BYTES) continue;
-    index.push([f, e.hash, e.data.length]);
-    data.push(e.data);
-    bytes += e.data.length;
+  if (previous) {
+    for (const [f, e] of previous.modules) {
+      if (compiled.has(f) || bytes + e.length + e.dataLength > MAX_BYTES) continue;
+      add(f, previous.buffer.subarray(e.start, e.start + e.length), previous.buffer.subarray(e.dataStart, e.dataStart + e.dataLength), e.sig);
+    }
   }
-  const body = Buffer.concat([Buffer.from(FORMAT, 'latin1'), Buffer.from(JSON.stringify(index) + '\n', 'utf8'), ...data]);
-  const sum = crypto.createHash('sha1').update(body).digest();
+  for (const [key, to] of resolutions) {
+    const cut = key.indexOf('\0');
+    header.r.push([id(key.slice(0, cut)), id(key.slice(cut + 1)), id(to)]);
+  }
+  for (const [p, sig] of probes) header.p.push([id(p), sig]);
+  header.s.push(...strings.keys());
+  const body = Buffer.concat([Buffer.from(FORMAT, 'latin1'), Buffer.from(JSON.stringify(header) + '\n', 'utf8'), ...sources, ...data]);
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(tmp, Buffer.concat([body, sum]), { mode: 0o600 });
+    fs.writeFileSync(tmp, Buffer.concat([body, checksum(body)]), { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });

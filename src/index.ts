@@ -1,6 +1,8 @@
 /**
  * catalyst-cdk: a whole Catalyst Sovereign as one typed program.
  */
+// Before anything else: the rest of the library loads through the load cache.
+import './boot';
 export * from './errors';
 export * from './values';
 export * from './schema';

@@ -184,7 +184,7 @@ describe('output into a directory with foreign files (a Flux repo checkout)', ()
   });
 });
 
-describe('compile cache of the catalyst command', () => {
+describe('load cache of the catalyst command and the library', () => {
   const CACHE_MODULE = path.join(ROOT, 'lib', 'src', 'compile-cache.js');
 
   /** A package in node_modules that reports what its module scope sees, and fails on request. */
@@ -193,11 +193,17 @@ describe('compile cache of the catalyst command', () => {
     const pkg = path.join(work, 'node_modules', 'probe');
     fs.mkdirSync(pkg, { recursive: true });
     fs.writeFileSync(path.join(pkg, 'child.js'), 'module.exports = 1;\n');
+    const dep = path.join(work, 'node_modules', 'dep');
+    fs.mkdirSync(dep, { recursive: true });
+    fs.writeFileSync(path.join(dep, 'package.json'), '{"name":"dep","main":"a.js"}\n');
+    fs.writeFileSync(path.join(dep, 'a.js'), "module.exports = 'outer a';\n");
+    fs.writeFileSync(path.join(dep, 'b.js'), "module.exports = 'outer b';\n");
     fs.writeFileSync(path.join(pkg, 'index.js'), [
       "if (process.env.PROBE_THROW) { throw new Error('at load'); }",
       "const path = require('path');",
       'require(\'./child\');',
       'exports.report = function report() {',
+      "  const dep = require('dep');",
       '  let missing;',
       "  try { require('./nope'); } catch (e) { missing = `${e.code} ${e.requireStack.map((p) => path.basename(p)).join(',')}`; }",
       '  let badResolve;',
@@ -206,7 +212,7 @@ describe('compile cache of the catalyst command', () => {
       '    main: require.main === process.mainModule, cache: require.cache === require(\'module\')._cache,',
       "    resolved: path.basename(require.resolve('./child')), lookup: require.resolve.paths('x').length,",
       '    thisIsExports: this === exports, file: __filename, dir: __dirname, children: module.children.map((c) => path.basename(c.filename)),',
-      "    stack: new Error('here').stack.split('\\n')[1], source: report.toString().length, missing, badResolve,",
+      "    stack: new Error('here').stack.split('\\n')[1], message: [new Error('here')][0].message, source: report.toString().length, missing, badResolve, dep,",
       '  };',
       '};',
       '',
@@ -225,7 +231,8 @@ describe('compile cache of the catalyst command', () => {
       console.log(JSON.stringify({ report, loadError, stats: cc.compileCacheStats() ?? null }));`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: work, encoding: 'utf8', env: { ...process.env, PROBE_CACHE: cacheDir ?? '', ...env } });
     expect(r.stderr).toBe('');
-    return JSON.parse(r.stdout) as { report: unknown; loadError?: string; stats: { hits: number; misses: number; rejected: number } | null };
+    type Stats = { hits: number; misses: number; rejected: number; resolved: number; valid: boolean };
+    return JSON.parse(r.stdout) as { report: { dep: string; stack: string } & Record<string, unknown>; loadError?: string; stats: Stats | null };
   }
 
   test('modules behave the same compiled from source, into the cache and from it; a damaged cache is rebuilt', () => {
@@ -234,9 +241,11 @@ describe('compile cache of the catalyst command', () => {
     const native = probe(work, undefined);
     expect(native.stats).toBeNull();
     const first = probe(work, cache);
-    expect(first.stats).toMatchObject({ hits: 0, misses: 2 });
+    expect(first.stats).toMatchObject({ hits: 0, misses: 3, valid: false });
     const second = probe(work, cache);
-    expect(second.stats).toMatchObject({ hits: 2, misses: 0, rejected: 0 });
+    // probe and child, and dep (which the first run compiled on report()); resolutions from the cache
+    expect(second.stats).toMatchObject({ hits: 3, misses: 0, rejected: 0, valid: true });
+    expect(second.stats!.resolved).toBeGreaterThanOrEqual(2);
     expect(first.report).toEqual(native.report);
     expect(second.report).toEqual(native.report);
 
@@ -245,10 +254,10 @@ describe('compile cache of the catalyst command', () => {
     const middle = Math.floor(bytes.length / 2);
     bytes[middle] = 255 - bytes[middle];
     fs.writeFileSync(file, bytes);
-    expect(probe(work, cache)).toMatchObject({ report: native.report, stats: { hits: 0, misses: 2 } });
+    expect(probe(work, cache)).toMatchObject({ report: native.report, stats: { hits: 0, misses: 3, valid: false } });
     fs.writeFileSync(file, bytes.subarray(0, 100));
-    expect(probe(work, cache)).toMatchObject({ report: native.report, stats: { hits: 0, misses: 2 } });
-    expect(probe(work, cache).stats).toMatchObject({ hits: 2, misses: 0 });
+    expect(probe(work, cache)).toMatchObject({ report: native.report, stats: { hits: 0, misses: 3, valid: false } });
+    expect(probe(work, cache).stats).toMatchObject({ hits: 3, misses: 0, valid: true });
 
     // An error at load time reads the same (file, line and column).
     const thrown = { PROBE_THROW: '1' };
@@ -270,13 +279,96 @@ describe('compile cache of the catalyst command', () => {
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.existsSync(recent)).toBe(true);
     const index = path.join(work, 'node_modules', 'probe', 'index.js');
-    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace("'here'", "'HERE'"));
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace(/'here'/g, "'HERE'"));
     const changed = probe(work, cache);
-    expect(changed.stats).toMatchObject({ hits: 1, misses: 1 });
+    // Any change to a file the cache holds means loading as Node does, once.
+    expect(changed.stats).toMatchObject({ hits: 0, misses: 3, valid: false });
     expect(changed.report).toEqual(probe(work, undefined).report);
+    expect(changed.report.message).toBe('HERE');
+    expect(probe(work, cache).stats).toMatchObject({ hits: 3, valid: true });
     const notADir = path.join(cache, 'file');
     fs.writeFileSync(notADir, '');
     expect(probe(work, path.join(notADir, 'sub'))).toMatchObject({ report: changed.report, stats: null });
+  });
+
+  test('what Node would resolve or read differently is never taken from the cache', () => {
+    const work = fixture();
+    const cache = tempDir();
+    const dep = path.join(work, 'node_modules', 'dep');
+    const warm = () => {
+      probe(work, cache);
+      expect(probe(work, cache).stats).toMatchObject({ valid: true, misses: 0 });
+    };
+    warm();
+    // Same length, same mtime: only the ctime tells.
+    const a = path.join(dep, 'a.js');
+    const before = fs.statSync(a);
+    fs.writeFileSync(a, "module.exports = 'OUTER A';\n");
+    fs.utimesSync(a, before.atime, before.mtime);
+    expect(probe(work, cache)).toMatchObject({ report: { dep: 'OUTER A' }, stats: { valid: false } });
+    warm();
+    // The package's main moves.
+    fs.writeFileSync(path.join(dep, 'package.json'), '{"name":"dep","main":"b.js"}\n');
+    expect(probe(work, cache)).toMatchObject({ report: { dep: 'outer b' }, stats: { valid: false } });
+    warm();
+    // A nearer node_modules now holds the package.
+    const near = path.join(work, 'node_modules', 'probe', 'node_modules', 'dep');
+    fs.mkdirSync(near, { recursive: true });
+    fs.writeFileSync(path.join(near, 'index.js'), "module.exports = 'inner';\n");
+    expect(probe(work, cache)).toMatchObject({ report: { dep: 'inner' }, stats: { valid: false } });
+    warm();
+    // A file that now shadows the resolved one (./child before ./child.js).
+    fs.writeFileSync(path.join(work, 'node_modules', 'probe', 'child'), 'module.exports = 2;\n');
+    expect(probe(work, cache).stats).toMatchObject({ valid: false });
+    expect(probe(work, cache).report).toEqual(probe(work, undefined).report);
+  });
+
+  test('a loader hook installed later (ts-node, pirates) sees every module it would see without the cache', () => {
+    const work = fixture();
+    const cache = tempDir();
+    probe(work, cache);
+    const hook = `
+      const Module = require('module');
+      const load = Module._extensions['.js'];
+      Module._extensions['.js'] = function (mod, filename) {
+        const compile = mod._compile;
+        mod._compile = function (code, file) { mod._compile = compile; return compile.call(this, code.replace(/'here'/g, "'hooked'"), file); };
+        return load(mod, filename);
+      };`;
+    const r = spawnSync(process.execPath, ['-e', `
+      const cc = require(${JSON.stringify(CACHE_MODULE)});
+      cc.installCompileCache({ dir: process.env.PROBE_CACHE });
+      ${hook}
+      const report = require('probe').report();
+      console.log(JSON.stringify({ stack: report.stack, message: report.message, stats: cc.compileCacheStats() }));`], { cwd: work, encoding: 'utf8', env: { ...process.env, PROBE_CACHE: cache } });
+    expect(r.stderr).toBe('');
+    const seen = JSON.parse(r.stdout) as { stack: string; message: string; stats: { hits: number; valid: boolean } };
+    expect(seen.message).toBe('hooked');
+    expect(seen.stats.valid).toBe(true);
+    expect(seen.stats.hits).toBe(0);
+    expect(seen.stack).toMatch(/index\.js:\d+:\d+/);
+  });
+
+  test('importing the library loads it through the cache (not under jest, whose loader is its own)', () => {
+    const cache = tempDir();
+    const load = () => {
+      const r = spawnSync(process.execPath, ['-e', `
+        const lib = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'index.js'))});
+        if (typeof lib.Sovereign !== 'function') throw new Error('no Sovereign');
+        console.log(JSON.stringify(require(${JSON.stringify(CACHE_MODULE)}).compileCacheStats()));`], { encoding: 'utf8', env: { ...process.env, CATALYST_COMPILE_CACHE: cache } });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as { hits: number; misses: number; resolved: number; valid: boolean };
+    };
+    const first = load();
+    expect(first).toMatchObject({ valid: false, hits: 0 });
+    expect(first.misses).toBeGreaterThan(100);
+    const second = load();
+    expect(second).toMatchObject({ valid: true, hits: first.misses, misses: 0 });
+    expect(second.resolved).toBeGreaterThan(first.misses);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../src/index');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect((require('../../src/compile-cache') as typeof import('../../src/compile-cache')).compileCacheStats()).toBeUndefined();
   });
 
   test('synth writes the same files without the cache, filling it, and from it', () => {
