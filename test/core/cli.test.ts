@@ -225,7 +225,7 @@ describe('load cache of the catalyst command and the library', () => {
     const script = `
       const cc = require(${JSON.stringify(CACHE_MODULE)});
       const dir = process.env.PROBE_CACHE;
-      if (dir) cc.installCompileCache({ dir });
+      if (dir) cc.installCompileCache({ dir, roots: [process.cwd()] });
       let report, loadError;
       try { report = require('probe').report(); } catch (e) { loadError = e.stack.split('\\n').slice(0, 2).join('\\n'); }
       console.log(JSON.stringify({ report, loadError, stats: cc.compileCacheStats() ?? null }));`;
@@ -323,6 +323,19 @@ describe('load cache of the catalyst command and the library', () => {
     expect(probe(work, cache).report).toEqual(probe(work, undefined).report);
   });
 
+  test("a program's own dependencies (required from outside the library) are left to Node", () => {
+    const work = fixture();
+    const cache = tempDir();
+    const r = spawnSync(process.execPath, ['-e', `
+      const cc = require(${JSON.stringify(CACHE_MODULE)});
+      cc.installCompileCache({ dir: process.env.PROBE_CACHE });
+      require('probe').report();
+      console.log(JSON.stringify(cc.compileCacheStats()));`], { cwd: work, encoding: 'utf8', env: { ...process.env, PROBE_CACHE: cache } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ hits: 0, misses: 0, resolved: 0 });
+    expect(fs.readdirSync(cache)).toEqual([]);
+  });
+
   test('a loader hook installed later (ts-node, pirates) sees every module it would see without the cache', () => {
     const work = fixture();
     const cache = tempDir();
@@ -337,7 +350,7 @@ describe('load cache of the catalyst command and the library', () => {
       };`;
     const r = spawnSync(process.execPath, ['-e', `
       const cc = require(${JSON.stringify(CACHE_MODULE)});
-      cc.installCompileCache({ dir: process.env.PROBE_CACHE });
+      cc.installCompileCache({ dir: process.env.PROBE_CACHE, roots: [process.cwd()] });
       ${hook}
       const report = require('probe').report();
       console.log(JSON.stringify({ stack: report.stack, message: report.message, stats: cc.compileCacheStats() }));`], { cwd: work, encoding: 'utf8', env: { ...process.env, PROBE_CACHE: cache } });
