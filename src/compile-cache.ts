@@ -188,7 +188,8 @@ export function installCompileCache(options: CompileCacheOptions = {}): boolean 
   M.prototype._compile = _compile;
 
   M._extensions['.js'] = function loadJs(mod: NodeModule, filename: string): void {
-    const own = Object.prototype.hasOwnProperty.call(mod, '_compile') || M.prototype._compile !== _compile;
+    // Another hook compiles this module, or source maps were switched on since: Node's way.
+    const own = Object.prototype.hasOwnProperty.call(mod, '_compile') || M.prototype._compile !== _compile || sourceMapsEnabled();
     const entry = own ? undefined : modules.get(filename);
     if (entry) {
       let wrapper: ((...args: unknown[]) => unknown) | undefined;

@@ -3,38 +3,15 @@
  * installs (or a Blueprint installs without being depended on), substitutions Flux cannot fill,
  * and a secret that would be written into the repository.
  */
-import { Type } from '@sinclair/typebox';
 import { Chart, ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { BadInputCase, badInputSuite, FQDN, ORG } from './harness';
-import { Blueprint, BlueprintClass, blueprintSpec } from '../../src/blueprint';
+import { BlueprintClass } from '../../src/blueprint';
 import { Sovereign, use } from '../../src/sovereign';
 import { app } from '../../src/tenants';
-import { strictObject } from '../../src/values';
+import { manifestBlueprint } from '../support/fake-blueprints';
 
-const Values = strictObject({ text: Type.String() });
-
-/** A manifest-only Blueprint whose overlays are whatever `add` creates. */
-function manifests(name: string, add: (scope: Chart, bp: Blueprint) => void, options: { namespace?: string; providesApis?: string[]; depends?: BlueprintClass[] } = {}): BlueprintClass {
-  class M extends Blueprint<typeof Values> {
-    public static readonly spec = blueprintSpec({
-      name,
-      version: '1.0.0',
-      section: 'pts-test',
-      card: { title: name, summary: name },
-      upstream: [],
-      namespace: options.namespace ?? name,
-      providesApis: options.providesApis,
-      depends: options.depends,
-      values: Values,
-      defaults: { text: 'hello' },
-    });
-    protected overlays(scope: Chart): void {
-      add(scope, this);
-    }
-  }
-  return M;
-}
+const manifests = manifestBlueprint;
 
 const configMap = (cmName: string, data: Record<string, string> = { a: 'b' }) => (scope: Chart) => {
   new k8s.KubeConfigMap(scope, cmName, { metadata: { name: cmName }, data });

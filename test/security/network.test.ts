@@ -3,45 +3,27 @@
  * default-deny NetworkPolicy and explicit allows — the baseline, flows along the dependency
  * graph, and the Blueprint's declared `spec.network` needs.
  */
-import { Type } from '@sinclair/typebox';
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { CertManager } from '../../blueprints/cert-manager';
 import { Cilium } from '../../blueprints/cilium';
 import { OpenBao } from '../../blueprints/openbao';
 import { Spire } from '../../blueprints/spire';
-import { Blueprint, BlueprintClass, blueprintSpec, BlueprintSpec } from '../../src/blueprint';
+import { BlueprintClass } from '../../src/blueprint';
 import { FLOW_REASON_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from '../../src/network';
 import { Sovereign, use } from '../../src/sovereign';
 import { synthesize } from '../../src/synth';
-import { strictObject } from '../../src/values';
+import { manifestBlueprint, ManifestSpec } from '../support/fake-blueprints';
 import { validateObject } from '../support/schema';
 import { K8sObject, objectsOf } from '../support/tools';
 
 const FQDN = 'net.sovereign.test';
 const ORG = { name: 'Acme', email: 'ops@acme.test' };
 const dir = `flux/clusters/${FQDN}/bootstrap-kit`;
-const Values = strictObject({ n: Type.Integer() });
-
 /** A manifest-only Blueprint (one ConfigMap) with the spec fields under test. */
-function bp(name: string, spec: Partial<BlueprintSpec<typeof Values>> = {}): BlueprintClass {
-  class B extends Blueprint<typeof Values> {
-    public static readonly spec = blueprintSpec({
-      name,
-      version: '1.0.0',
-      section: 'pts-test',
-      card: { title: name, summary: name },
-      upstream: [],
-      namespace: name,
-      values: Values,
-      defaults: { n: 1 },
-      ...spec,
-    });
-    protected overlays(scope: Chart): void {
-      new k8s.KubeConfigMap(scope, 'cfg', { metadata: { name: `${name}-cfg` } });
-    }
-  }
-  return B;
+function bp(name: string, spec: ManifestSpec = {}): BlueprintClass {
+  return manifestBlueprint(name, (scope) => {
+    new k8s.KubeConfigMap(scope, 'cfg', { metadata: { name: `${name}-cfg` } });
+  }, spec);
 }
 
 type PolicyPorts = { port: number; protocol: string }[];

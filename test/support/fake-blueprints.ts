@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Blueprint, BlueprintClass, BlueprintRef, blueprintSpec, DependencyDecl, helmChart } from '../../src/blueprint';
+import { Blueprint, BlueprintClass, BlueprintRef, blueprintSpec, BlueprintSpec, DependencyDecl, helmChart } from '../../src/blueprint';
 import { strictObject } from '../../src/values';
 
 const Values = strictObject({ replicas: Type.Integer({ minimum: 1, maximum: 5 }), mode: Type.Union([Type.Literal('a'), Type.Literal('b')]) });
@@ -35,4 +35,34 @@ export function fakeBlueprint(name: string, version = '1.0.0', depends: readonly
   }
   Object.defineProperty(Fake, 'name', { value: `Fake_${name.replace(/-/g, '_')}` });
   return Fake;
+}
+
+const ManifestValues = strictObject({ text: Type.String() });
+
+/** Spec fields a test may set on a manifest-only Blueprint (values are the helper's own). */
+export type ManifestSpec = Partial<Omit<BlueprintSpec, 'values' | 'defaults'>>;
+
+/**
+ * A manifest-only Blueprint (no chart) whose overlays are whatever `add` creates; `spec` lays the
+ * spec fields under test over the defaults (namespace: the name).
+ */
+export function manifestBlueprint(name: string, add: (scope: Chart, bp: Blueprint) => void, spec: ManifestSpec = {}): BlueprintClass {
+  class Manifests extends Blueprint<typeof ManifestValues> {
+    public static readonly spec = blueprintSpec({
+      name,
+      version: '1.0.0',
+      section: 'pts-test',
+      card: { title: name, summary: name },
+      upstream: [],
+      namespace: name,
+      values: ManifestValues,
+      defaults: { text: 'hello' },
+      ...spec,
+    });
+
+    protected overlays(scope: Chart): void {
+      add(scope, this);
+    }
+  }
+  return Manifests;
 }
