@@ -4,8 +4,4 @@
  */
 import { installCompileCache } from './compile-cache';
 
-try {
-  installCompileCache();
-} catch {
-  // only ever a speed-up
-}
+installCompileCache();

@@ -293,11 +293,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  try {
-    installCompileCache();
-  } catch {
-    // only ever a speed-up
-  }
+  installCompileCache();
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -64,6 +64,8 @@ interface Compiled {
   readonly sig: string;
   /** The pack's data for it, when V8 accepted it (nothing new to save). */
   readonly reused?: Buffer;
+  /** The pack's bytes of the source, when it came from the pack. */
+  readonly packed?: Buffer;
 }
 
 type CompileFn = (this: NodeModule, content: string, filename: string, format?: string) => unknown;
@@ -111,9 +113,17 @@ export interface CompileCacheOptions {
 /**
  * Loads CommonJS modules required from now on through the cache. Returns false (and changes
  * nothing) where it does not apply: disabled, unsupported options, not Node's own loader, no
- * usable directory.
+ * usable directory. Never throws: it is only ever a speed-up.
  */
 export function installCompileCache(options: CompileCacheOptions = {}): boolean {
+  try {
+    return install(options);
+  } catch {
+    return false;
+  }
+}
+
+function install(options: CompileCacheOptions): boolean {
   if (installed) return true;
   const setting = process.env.CATALYST_COMPILE_CACHE;
   if (setting !== undefined && /^(?:0|off|false|no)$/i.test(setting)) return false;
@@ -159,7 +169,8 @@ export function installCompileCache(options: CompileCacheOptions = {}): boolean 
     if (reused) stats.hits++;
     else stats.misses++;
     if (cachedData !== undefined && !reused) stats.rejected++;
-    compiled.set(filename, { source: content, script, sig, reused: reused ? cachedData : undefined });
+    const packed = cached ? pack!.buffer.subarray(cached.start, cached.start + cached.length) : undefined;
+    compiled.set(filename, { source: content, script, sig, reused: reused ? cachedData : undefined, packed });
     tracked.add(filename);
     return wrapper;
   };
@@ -493,7 +504,7 @@ function writePack(file: string, previous: Pack | undefined, compiled: ReadonlyM
   };
   for (const [f, c] of compiled) {
     // Made after the run, the data also holds the functions that ran (V8 compiles those lazily).
-    add(f, Buffer.from(c.source, 'utf8'), c.reused ?? c.script.createCachedData(), c.sig);
+    add(f, c.packed ?? Buffer.from(c.source, 'utf8'), c.reused ?? c.script.createCachedData(), c.sig);
   }
   if (previous) {
     for (const [f, e] of previous.modules) {
