@@ -16,7 +16,8 @@ import * as path from 'path';
 import { compileCacheStats, installCompileCache } from './compile-cache';
 import { formatIssue, isCatalystError } from './errors';
 import type { Sovereign } from './sovereign';
-import type { SynthResult } from './synth';
+import type { SynthResult, SynthSummary } from './synth';
+import type { SynthWriter } from './synth-writer';
 
 /*
  * Each command requires the modules it needs when it runs: start-up time is most of a small
@@ -29,6 +30,7 @@ const lazy = {
   output: () => require('./output') as typeof import('./output'),
   sovereign: () => require('./sovereign') as typeof import('./sovereign'),
   synth: () => require('./synth') as typeof import('./synth'),
+  synthWriter: () => require('./synth-writer') as typeof import('./synth-writer'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -140,7 +142,7 @@ function registerTypeScript(appFile: string): void {
  * With CATALYST_STATS=FILE, writes the run's phases and peak memory as JSON (read by bench/).
  * `construct` includes loading the library and the user's program.
  */
-function writeStats(result: SynthResult, times: { construct: number; write: number }): void {
+function writeStats(result: SynthSummary, times: { construct: number; write: number }): void {
   const file = process.env.CATALYST_STATS;
   if (!file) return;
   fs.writeFileSync(file, JSON.stringify({
@@ -173,12 +175,25 @@ function synthesizeProgram(sov: Sovereign, appFile: string | undefined): SynthRe
   try {
     return lazy.synth().synthesize(sov);
   } catch (e) {
-    if (isCatalystError(e) || !thrownByUserCode(e)) throw e;
-    throw new UserProgramError(`${appFile ?? 'your program'}: a Blueprint of your program threw while synthesizing:\n${(e as Error)?.stack ?? String(e)}`);
+    throw asProgramError(e, appFile);
   }
 }
 
-function printSummary(result: SynthResult, outDir: string | undefined, ms: number): void {
+function asProgramError(e: unknown, appFile: string | undefined): unknown {
+  if (isCatalystError(e) || !thrownByUserCode(e)) return e;
+  return new UserProgramError(`${appFile ?? 'your program'}: a Blueprint of your program threw while synthesizing:\n${(e as Error)?.stack ?? String(e)}`);
+}
+
+/** `catalyst synth` with a writer thread: rendering and writing overlap building (src/synth-writer.ts). */
+async function synthesizeProgramInto(sov: Sovereign, appFile: string | undefined, writer: SynthWriter): ReturnType<typeof import('./synth').synthesizeInto> {
+  try {
+    return await lazy.synth().synthesizeInto(sov, writer);
+  } catch (e) {
+    throw asProgramError(e, appFile);
+  }
+}
+
+function printSummary(result: SynthSummary, outDir: string | undefined, ms: number): void {
   const s = result.stats;
   const lines = [
     `${outDir ? `synthesized into ${outDir}` : 'valid'}: ${s.blueprints} Blueprints, ${s.objects} objects, ${s.files} files, ${(s.bytes / 1024).toFixed(1)} KiB in ${ms.toFixed(0)} ms`,
@@ -196,9 +211,23 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'synth': {
       const out = flag(args, 'out', ['app', 'out']) ?? 'out';
       const app = flag(args, 'app', ['app', 'out']);
-      const sov = loadSovereign(app);
+      // Started first: the writer thread comes up while the library and the program load.
+      const writer = lazy.synthWriter().SynthWriter.start(out);
+      let sov: Sovereign;
+      try {
+        sov = loadSovereign(app);
+      } catch (e) {
+        await writer?.abort();
+        throw e;
+      }
       // performance.now() counts from process start: construct includes Node, the library and the program.
       const constructed = performance.now();
+      if (writer) {
+        const { summary, times } = await synthesizeProgramInto(sov, app, writer);
+        printSummary(summary, out, performance.now() - started);
+        writeStats(summary, { construct: constructed, write: times.write });
+        return 0;
+      }
       const result = synthesizeProgram(sov, app);
       const synthesized = performance.now();
       lazy.output().writeAtomically(out, result.files);

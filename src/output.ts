@@ -69,26 +69,6 @@ function checkRelative(rel: string): void {
   }
 }
 
-/** Where each file goes below `tmp`, and every directory to create for them, parents first. */
-interface Plan {
-  readonly dirs: readonly string[];
-  readonly entries: ReadonlyArray<readonly [rel: string, file: string, content: string]>;
-}
-
-function plan(tmp: string, files: OutputFiles): Plan {
-  const dirs = new Set<string>();
-  const entries: Array<readonly [string, string, string]> = [];
-  for (const [rel, content] of files) {
-    checkRelative(rel);
-    const file = path.join(tmp, rel);
-    entries.push([rel, file, content]);
-    // Each file's directory and its ancestors up to the (existing) temporary directory.
-    for (let d = path.dirname(file); d.length > tmp.length && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
-  }
-  // A parent is a prefix of its children, so sorting puts it first.
-  return { dirs: [...dirs].sort(), entries };
-}
-
 function relative(root: string, p: string): string {
   return path.relative(root, p).split(path.sep).join('/');
 }
@@ -143,31 +123,88 @@ function manifestText(owned: readonly string[]): string {
 }
 
 export function writeAtomically(outDir: string, files: OutputFiles, options: WriteOptions = {}): void {
-  const target = path.resolve(outDir);
-  const tmp = makeTemp(target);
-  const owned = [...files.keys()].sort();
+  // Every path is checked before anything is written.
+  for (const rel of files.keys()) checkRelative(rel);
+  const writer = new OutputWriter(outDir, options);
   try {
-    const existing = claimSpare(target, tmp);
-    const { dirs, entries } = plan(tmp, files);
-    const wanted = new Set<string>();
-    for (const d of dirs) {
-      const rel = relative(tmp, d);
-      wanted.add(rel);
-      if (!existing.has(rel)) fs.mkdirSync(d);
-    }
-    const previous = readOwned(target);
-    for (const [rel, file, content] of entries) {
-      if (!(previous.has(rel) && linkIfSame(path.join(target, rel), file, content))) writeNew(file, content);
-      options.afterFile?.(rel);
-    }
-    writeNew(path.join(tmp, OWNED_MANIFEST), manifestText(owned));
-    // Directories of the reused skeleton this output has no file in, children before parents.
-    for (const rel of [...existing].filter((d) => !wanted.has(d)).sort().reverse()) fs.rmdirSync(path.join(tmp, rel));
+    for (const [rel, content] of files) writer.add(rel, content);
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    writer.abort();
     throw e;
   }
-  commit(target, tmp, owned);
+  writer.commit();
+}
+
+/**
+ * Writes an output one file at a time (the synthesizer's writer thread adds each file as it is
+ * rendered), with the guarantees of writeAtomically: nothing is visible at the target before
+ * commit(); abort() leaves the previous output exactly as it was. A path added twice holds the
+ * last content, as in a Map.
+ */
+export class OutputWriter {
+  private readonly target: string;
+  private readonly tmp: string;
+  /** Directories of the spare skeleton, relative to tmp. */
+  private readonly existing: Set<string>;
+  /** Directories below tmp that the output uses (absolute). */
+  private readonly dirs = new Set<string>();
+  private readonly previous: Set<string>;
+  private readonly owned = new Set<string>();
+  private done = false;
+
+  constructor(outDir: string, private readonly options: WriteOptions = {}) {
+    this.target = path.resolve(outDir);
+    this.tmp = makeTemp(this.target);
+    try {
+      this.existing = claimSpare(this.target, this.tmp);
+      this.previous = readOwned(this.target);
+    } catch (e) {
+      fs.rmSync(this.tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Writes one file into the temporary directory (the caller aborts on an exception). */
+  add(rel: string, content: string): void {
+    if (this.done) throw new Error('OutputWriter: add() after commit() or abort()');
+    checkRelative(rel);
+    const file = path.join(this.tmp, rel);
+    this.makeParents(path.dirname(file));
+    this.owned.add(rel);
+    if (!(this.previous.has(rel) && linkIfSame(path.join(this.target, rel), file, content))) writeNew(file, content);
+    this.options.afterFile?.(rel);
+  }
+
+  /** Creates `dir` and its missing parents below tmp, parents first, each once. */
+  private makeParents(dir: string): void {
+    if (dir.length <= this.tmp.length || this.dirs.has(dir)) return;
+    this.makeParents(path.dirname(dir));
+    this.dirs.add(dir);
+    if (!this.existing.has(relative(this.tmp, dir))) fs.mkdirSync(dir);
+  }
+
+  /** Writes the ownership manifest and puts the output in place of the target. */
+  commit(): void {
+    if (this.done) throw new Error('OutputWriter: commit() after commit() or abort()');
+    this.done = true;
+    const owned = [...this.owned].sort();
+    try {
+      writeNew(path.join(this.tmp, OWNED_MANIFEST), manifestText(owned));
+      const wanted = new Set([...this.dirs].map((d) => relative(this.tmp, d)));
+      for (const rel of [...this.existing].filter((d) => !wanted.has(d)).sort().reverse()) fs.rmdirSync(path.join(this.tmp, rel));
+    } catch (e) {
+      fs.rmSync(this.tmp, { recursive: true, force: true });
+      throw e;
+    }
+    commit(this.target, this.tmp, owned);
+  }
+
+  /** Drops what was written; the target is untouched. */
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
 }
 
 const CREATE_NEW = { flag: 'wx' } as const;

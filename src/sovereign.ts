@@ -9,11 +9,13 @@ import { BlueprintClass, BlueprintOptions, Blueprint, SovereignContext, ValuesOf
 import { CloudProps, CLOUD_PROVIDERS, HETZNER_LOCATIONS } from './cloud';
 import { CatalystError, describeValue, IssueCollector } from './errors';
 import { BlueprintGraph } from './graph';
+import { FQDN_VARIABLE } from './render';
 import { buildTenantModel, OrganizationModel, OrganizationProps } from './tenants';
 import { KIT, KitKey } from '../blueprints/kit';
 
-/** The one Flux substitution variable a Sovereign's manifests use. */
-export const FQDN_VARIABLE = 'SOVEREIGN_FQDN';
+/** The one Flux substitution variable a Sovereign's manifests use (defined beside the check of it). */
+export { FQDN_VARIABLE } from './render';
+
 /** How the FQDN token is written into manifests. */
 export const FQDN_TOKEN = '${' + FQDN_VARIABLE + '}';
 

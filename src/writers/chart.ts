@@ -12,16 +12,14 @@
  * both distribution modes: a chart must never carry a CRD and its CRs in one release (§2.5.5).
  */
 import { Blueprint } from '../blueprint';
+import { FileRecipe, renderFile } from '../render';
 import { schemaWithDefaults } from '../values';
-import { JsonValue, toYaml } from '../yaml';
+import { JsonValue } from '../yaml';
 import { SlotOutput, umbrellaValues } from './flux';
 
 const MAINTAINER = { name: 'OpenOva Catalyst', email: 'catalyst@openova.io' };
 
-/** Makes literal `{{`/`}}` in a manifest survive Helm's template engine. */
-export function escapeHelmTemplate(text: string): string {
-  return text.replace(/\{\{|\}\}/g, (m) => (m === '{{' ? '{{`{{`}}' : '{{`}}`}}'));
-}
+export { escapeHelmTemplate } from '../render';
 
 function provenance(bp: Blueprint): JsonValue {
   const primary = bp.spec.upstream[bp.spec.upstream.length - 1];
@@ -38,9 +36,14 @@ function templateName(json: { kind: string; metadata: { name: string; namespace?
 
 /** Files of one Blueprint's chart, keyed by path relative to the output directory. */
 export function chartFiles(slot: SlotOutput): Map<string, string> {
+  return new Map([...chartRecipes(slot)].map(([p, r]) => [p, renderFile(r)]));
+}
+
+/** What each file of one Blueprint's chart is made of (see src/render.ts). */
+export function chartRecipes(slot: SlotOutput): Map<string, FileRecipe> {
   const bp = slot.blueprint;
   const dir = `charts/${bp.publishedName}`;
-  const files = new Map<string, string>();
+  const files = new Map<string, FileRecipe>();
   const spec = bp.spec;
   const chartYaml: Record<string, JsonValue> = {
     apiVersion: 'v2',
@@ -61,10 +64,10 @@ export function chartFiles(slot: SlotOutput): Map<string, string> {
       ...(spec.upstream.length ? {} : { 'catalyst.openova.io/no-upstream': 'true' }),
     },
   };
-  files.set(`${dir}/Chart.yaml`, toYaml(chartYaml));
+  files.set(`${dir}/Chart.yaml`, { yaml: chartYaml });
 
   const values = { ...umbrellaValues(bp), catalystBlueprint: provenance(bp) } as JsonValue;
-  files.set(`${dir}/values.yaml`, toYaml(values));
+  files.set(`${dir}/values.yaml`, { yaml: values });
 
   const properties: Record<string, JsonValue> = {
     catalystBlueprint: {
@@ -77,20 +80,22 @@ export function chartFiles(slot: SlotOutput): Map<string, string> {
     },
   };
   for (const u of spec.upstream) properties[u.chart] = { type: 'object', description: `values of the upstream chart ${u.chart}@${u.version}` };
-  files.set(`${dir}/values.schema.json`, JSON.stringify({
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: `${bp.publishedName} values`,
-    type: 'object',
-    properties,
-    $defs: { config: schemaWithDefaults(spec.values, spec.defaults) },
-  }, null, 2) + '\n');
+  files.set(`${dir}/values.schema.json`, {
+    json: {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: `${bp.publishedName} values`,
+      type: 'object',
+      properties,
+      $defs: { config: schemaWithDefaults(spec.values, spec.defaults) as JsonValue },
+    },
+  });
 
   const seen = new Set<string>();
   for (const o of slot.overlays) {
     let name = templateName(o.json);
     for (let i = 2; seen.has(name); i++) name = name.replace(/(-\d+)?\.yaml$/, `-${i}.yaml`);
     seen.add(name);
-    files.set(`${dir}/templates/${name}`, escapeHelmTemplate(toYaml(o.json as unknown as JsonValue)));
+    files.set(`${dir}/templates/${name}`, { yaml: o.json as unknown as JsonValue, helm: true });
   }
 
   const lines = [
@@ -108,6 +113,6 @@ export function chartFiles(slot: SlotOutput): Map<string, string> {
     ...(slot.infrastructure.length ? ['', `Objects installed after the kit (infrastructure/): ${slot.infrastructure.map((o) => `${o.json.kind}/${o.json.metadata.name}`).join(', ')}.`] : []),
     '',
   ];
-  files.set(`${dir}/README.md`, lines.join('\n'));
+  files.set(`${dir}/README.md`, { text: lines.join('\n') });
   return files;
 }

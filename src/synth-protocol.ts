@@ -1,0 +1,52 @@
+/**
+ * Messages between `catalyst synth`'s main thread (src/synth-writer.ts) and its writer thread
+ * (src/synth-worker.ts). Types only.
+ */
+import type { FileRecipe } from './render';
+import type { TokenHit } from './tokens';
+
+/** The writer thread's `workerData`. */
+export interface WriterData {
+  /** The output directory (`--out`). */
+  readonly out: string;
+}
+
+/** Main thread → writer thread, in this order: files, `flux` once, more files, `end`, then `commit` or `abort`. */
+export type ToWriter =
+  /** A file: its recipe, or the message of the error rendering it on the main thread raised. */
+  | { readonly t: 'file'; readonly path: string; readonly recipe: FileRecipe | { readonly error: string } }
+  /** Every file of the Flux tree has been sent. */
+  | { readonly t: 'flux' }
+  /** Everything has been sent: reply with a `verdict`. */
+  | { readonly t: 'end' }
+  | { readonly t: 'commit' }
+  | { readonly t: 'abort' };
+
+/** A problem found in a file, and the file's position in the order files were sent. */
+export interface FileProblem {
+  readonly seq: number;
+  readonly message: string;
+}
+
+export interface Verdict {
+  /** The first Flux-tree file that could not be rendered. */
+  readonly fluxRenderError?: FileProblem;
+  /** The first Flux-tree file with a substitution Flux would not make (see substitutionProblem). */
+  readonly substitution?: FileProblem;
+  /** The first file after the Flux tree that could not be rendered. */
+  readonly laterRenderError?: FileProblem;
+  /** Token-like strings, by file, files sorted by path. */
+  readonly tokens: ReadonlyArray<readonly [string, readonly TokenHit[]]>;
+  readonly files: number;
+  readonly bytes: number;
+  readonly serialiseMs: number;
+  readonly writeMs: number;
+  /** Writing into the temporary directory failed (the output cannot be committed). */
+  readonly writeError?: { readonly message: string; readonly stack?: string };
+}
+
+/** Writer thread → main thread. */
+export type FromWriter =
+  | { readonly t: 'verdict'; readonly verdict: Verdict }
+  | { readonly t: 'done' }
+  | { readonly t: 'failed'; readonly error: { readonly message: string; readonly stack?: string } };

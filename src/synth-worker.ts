@@ -1,0 +1,125 @@
+/**
+ * The writer thread of `catalyst synth` (started by src/synth-writer.ts). It receives each file
+ * as a recipe while the main thread builds the next Blueprint, renders it, checks it (Flux
+ * substitutions, token-like strings) and writes it into the output's temporary directory. The
+ * main thread decides from the verdict whether to commit or abort. Loads only the renderer, the
+ * token scan and the output writer, never the library.
+ */
+import { parentPort, workerData } from 'worker_threads';
+import { OutputWriter } from './output';
+import { FileRecipe, renderFile, substitutionProblem } from './render';
+import type { ToWriter, Verdict, WriterData } from './synth-protocol';
+import { scanTokens, TokenHit } from './tokens';
+
+interface FileState {
+  readonly flux: boolean;
+  readonly seq: number;
+  readonly bytes: number;
+  readonly tokens: readonly TokenHit[];
+  readonly substitution?: string;
+  readonly renderError?: string;
+}
+
+const port = parentPort!;
+const { out } = workerData as WriterData;
+/** By path; a path added again keeps its first position (as in a Map) and its last content. */
+const files = new Map<string, FileState>();
+let writer: OutputWriter | undefined;
+let writeError: { message: string; stack?: string } | undefined;
+let inFlux = true;
+let seq = 0;
+let serialiseMs = 0;
+let writeMs = 0;
+
+try {
+  writer = new OutputWriter(out);
+} catch (e) {
+  writeError = describe(e);
+}
+
+function describe(e: unknown): { message: string; stack?: string } {
+  return { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
+}
+
+function addFile(path: string, recipe: FileRecipe | { readonly error: string }): void {
+  const n = seq++;
+  const t = performance.now();
+  let text: string;
+  try {
+    if ('error' in recipe) throw new Error(recipe.error);
+    text = renderFile(recipe);
+  } catch (e) {
+    files.set(path, { flux: inFlux, seq: n, bytes: 0, tokens: [], renderError: describe(e).message });
+    return;
+  } finally {
+    serialiseMs += performance.now() - t;
+  }
+  files.set(path, {
+    flux: inFlux,
+    seq: n,
+    bytes: Buffer.byteLength(text),
+    tokens: scanTokens(text),
+    substitution: inFlux ? substitutionProblem(path, text) : undefined,
+  });
+  if (writer && !writeError) {
+    const w = performance.now();
+    try {
+      writer.add(path, text);
+    } catch (e) {
+      writeError = describe(e);
+    }
+    writeMs += performance.now() - w;
+  }
+}
+
+/** What the main thread needs to decide: the first problem of each kind, in the order files were added. */
+function verdict(): Verdict {
+  let fluxRenderError: Verdict['fluxRenderError'];
+  let substitution: Verdict['substitution'];
+  let laterRenderError: Verdict['laterRenderError'];
+  let bytes = 0;
+  const tokens: Array<[string, readonly TokenHit[]]> = [];
+  for (const [path, f] of files) {
+    bytes += f.bytes;
+    if (f.renderError !== undefined) {
+      if (f.flux) fluxRenderError ??= { seq: f.seq, message: f.renderError };
+      else laterRenderError ??= { seq: f.seq, message: f.renderError };
+    }
+    if (f.substitution !== undefined) substitution ??= { seq: f.seq, message: f.substitution };
+    if (f.tokens.length) tokens.push([path, f.tokens]);
+  }
+  tokens.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { fluxRenderError, substitution, laterRenderError, tokens, files: files.size, bytes, serialiseMs, writeMs, writeError };
+}
+
+port.on('message', (m: ToWriter) => {
+  switch (m.t) {
+    case 'file':
+      addFile(m.path, m.recipe);
+      break;
+    case 'flux':
+      inFlux = false;
+      break;
+    case 'end':
+      port.postMessage({ t: 'verdict', verdict: verdict() });
+      break;
+    case 'commit':
+      try {
+        if (writeError || !writer) throw new Error(writeError?.message ?? 'no output writer');
+        writer.commit();
+        port.postMessage({ t: 'done' });
+      } catch (e) {
+        port.postMessage({ t: 'failed', error: describe(e) });
+      }
+      port.close();
+      break;
+    case 'abort':
+      try {
+        writer?.abort();
+      } finally {
+        port.postMessage({ t: 'done' });
+        port.close();
+      }
+      break;
+  }
+});

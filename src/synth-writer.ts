@@ -1,0 +1,127 @@
+/**
+ * The main thread's end of `catalyst synth`'s writer thread (src/synth-worker.ts); the
+ * synthesis that feeds it is `synthesizeInto` (src/synth.ts). Light on purpose: the CLI loads
+ * it and starts the thread before the library loads.
+ *
+ * Values are sent by structured clone, which keeps what the YAML emitter sees of them; one it
+ * cannot clone (a function) is rendered here, so the emitter's own error names it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { FileRecipe, renderFile } from './render';
+import type { FromWriter, ToWriter, Verdict, WriterData } from './synth-protocol';
+
+/** The writer thread's script. Absent when the library runs from its TypeScript sources (tests). */
+const WORKER_SCRIPT = path.join(__dirname, 'synth-worker.js');
+
+/** The main thread's end of the writer thread. */
+export class SynthWriter {
+  /**
+   * Starts the writer thread for `outDir`, or returns undefined when there is none to start:
+   * `CATALYST_WRITER_THREAD=off`, or the library runs from its sources. Start it before loading
+   * the program: the thread comes up while the library loads.
+   */
+  static start(outDir: string): SynthWriter | undefined {
+    if (process.env.CATALYST_WRITER_THREAD === 'off' || !fs.existsSync(WORKER_SCRIPT)) return undefined;
+    return new SynthWriter(outDir);
+  }
+
+  /** Files sent so far. */
+  sent = 0;
+  private readonly worker: Worker;
+  private readonly replies: FromWriter[] = [];
+  private waiting: ((m: FromWriter | Error) => void) | undefined;
+  private failure: Error | undefined;
+  private finished = false;
+
+  private constructor(outDir: string) {
+    const data: WriterData = { out: outDir };
+    this.worker = new Worker(WORKER_SCRIPT, { workerData: data });
+    this.worker.on('message', (m: FromWriter) => this.deliver(m));
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      if (!this.finished) this.fail(new Error(`the writer thread stopped (exit code ${code})`));
+    });
+  }
+
+  private deliver(m: FromWriter): void {
+    if (m.t !== 'verdict') this.finished = true;
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) w(m);
+    else this.replies.push(m);
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.(e);
+  }
+
+  private post(m: ToWriter): void {
+    this.worker.postMessage(m);
+  }
+
+  private next(): Promise<FromWriter> {
+    const queued = this.replies.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting = (m) => (m instanceof Error ? reject(m) : resolve(m));
+    });
+  }
+
+  /** Sends one file. Never throws for its content: a problem is the writer thread's to report, in order. */
+  send(file: string, recipe: FileRecipe): void {
+    this.sent++;
+    // JSON is made here: JSON.stringify calls toJSON(), which a structured clone would not keep.
+    const r: FileRecipe = 'json' in recipe ? { text: renderFile(recipe) } : recipe;
+    try {
+      this.post({ t: 'file', path: file, recipe: r });
+    } catch {
+      // Not cloneable (a function, a symbol): render here, where the emitter names the value.
+      let fallback: ToWriter;
+      try {
+        fallback = { t: 'file', path: file, recipe: { text: renderFile(recipe) } };
+      } catch (e) {
+        fallback = { t: 'file', path: file, recipe: { error: (e as Error)?.message ?? String(e) } };
+      }
+      this.post(fallback);
+    }
+  }
+
+  fluxComplete(): void {
+    this.post({ t: 'flux' });
+  }
+
+  /** Everything is sent: the writer thread's findings. */
+  async end(): Promise<Verdict> {
+    this.post({ t: 'end' });
+    const m = await this.next();
+    if (m.t !== 'verdict') throw new Error(`writer thread: expected a verdict, got ${m.t}`);
+    return m.verdict;
+  }
+
+  /** Puts the output in place of the target. */
+  async commit(): Promise<void> {
+    this.post({ t: 'commit' });
+    const m = await this.next();
+    if (m.t === 'failed') throw Object.assign(new Error(m.error.message), { stack: m.error.stack });
+  }
+
+  /** Discards what was written; the target stays as it was. Never throws. */
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    try {
+      this.post({ t: 'abort' });
+      await this.next();
+    } catch {
+      // the thread is gone: its temporary directory is removed by the next write (removeLeftovers)
+    } finally {
+      this.finished = true;
+      await this.worker.terminate().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * `catalyst synth` renders and writes on a writer thread (src/synth-writer.ts). It must write
+ * what the in-memory path (`synthesize()` + `writeAtomically()`, CATALYST_WRITER_THREAD=off)
+ * writes, and fail the same way: same exit code, same messages in the same order, previous
+ * output untouched. Runs the compiled CLI: the thread's script is lib/src/synth-worker.js.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, tempDir } from '../support/tools';
+
+const CLI = path.join(ROOT, 'lib', 'src', 'cli.js');
+
+type Mode = 'thread' | 'inline';
+
+function synth(mode: Mode, args: string[]) {
+  const env = { ...process.env, CATALYST_WRITER_THREAD: mode === 'thread' ? 'on' : 'off' };
+  const r = spawnSync(process.execPath, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8', env });
+  // Only the time differs between two runs.
+  return { code: r.status, stdout: r.stdout.replace(/^synthesized into .*?: /, 'synthesized: ').replace(/ in \d+ ms/, ' in N ms'), stderr: r.stderr };
+}
+
+/** Every file below `dir` (path → content), or undefined if there is no such directory. */
+function tree(dir: string): Record<string, string> | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const req = (m: string) => JSON.stringify(require.resolve(m, { paths: [ROOT] }));
+
+/**
+ * A program with manifest-only Blueprints: `body` is JavaScript that fills `blueprints`, an
+ * object of name → overlay function (scope) => void; `ApiObject` is in scope.
+ */
+function program(dir: string, name: string, body: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `const { Sovereign, use, Blueprint, blueprintSpec, strictObject } = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'index.js'))});
+const { ApiObject } = require(${req('cdk8s')});
+const cm = (scope, id, data) => new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id }, data });
+const blueprints = {};
+${body}
+module.exports = () => new Sovereign({
+  fqdn: 'writer.sovereign.test',
+  org: { name: 'Writer', email: 'ops@writer.test' },
+  includeKit: false,
+  blueprints: Object.entries(blueprints).map(([name, add]) => {
+    class Manifests extends Blueprint {
+      overlays(scope) { add(scope); }
+    }
+    Manifests.spec = blueprintSpec({ name, version: '1.0.0', section: 'pts-test', card: { title: name, summary: name }, upstream: [], namespace: name, values: strictObject({}), defaults: {} });
+    return use(Manifests);
+  }),
+});
+`);
+  return file;
+}
+
+/** Runs one synth in both modes into copies of the same previous output; both must agree. */
+function both(args: (out: string) => string[], previous?: string) {
+  const results = (['thread', 'inline'] as const).map((mode) => {
+    const out = path.join(tempDir('catalyst-writer-'), 'out');
+    if (previous) fs.cpSync(previous, out, { recursive: true });
+    const before = tree(out);
+    const r = synth(mode, args(out));
+    return { ...r, tree: tree(out), before, siblings: fs.readdirSync(path.dirname(out)) };
+  });
+  const [thread, inline] = results;
+  expect({ code: thread.code, stdout: thread.stdout, stderr: thread.stderr }).toEqual({ code: inline.code, stdout: inline.stdout, stderr: inline.stderr });
+  expect(thread.tree).toEqual(inline.tree);
+  // Beside the output, only a replaced tree on its way out (emptied in the background) and its spare skeleton.
+  const settled = (names: string[]) => names.filter((s) => !s.endsWith('.spare') && !/\.tmp-\w+\.old$/.test(s));
+  expect(settled(thread.siblings)).toEqual(settled(inline.siblings));
+  return thread;
+}
+
+describe('catalyst synth on a writer thread writes and fails as the in-memory path does', () => {
+  let caseNo = 0;
+  let previous: string;
+  let dir: string;
+
+  beforeAll(() => {
+    if (!fs.existsSync(CLI)) throw new Error(`${CLI} missing: npm test compiles first (projen test task)`);
+    dir = tempDir('catalyst-writer-apps-');
+    previous = path.join(dir, 'previous');
+    const app = program(dir, 'previous.js', "blueprints.old = (s) => cm(s, 'old', { a: 'b' });");
+    expect(synth('inline', ['--app', app, '--out', previous]).code).toBe(0);
+  });
+
+  test('the example Sovereign (with Phase 0) and a Sovereign with tenants: the same files', () => {
+    const r = both((out) => ['--out', out], previous);
+    expect(r.code).toBe(0);
+    expect(Object.keys(r.tree!).length).toBeGreaterThan(300);
+    const tenants = path.join(dir, 'tenants.js');
+    fs.writeFileSync(tenants, `module.exports = () => require(${JSON.stringify(path.join(ROOT, 'lib', 'examples', 'large.js'))}).largeSovereign(2);\n`);
+    const t = both((out) => ['--app', tenants, '--out', out]);
+    expect(t.code).toBe(0);
+    expect(Object.keys(t.tree!).some((f) => f.includes('/tenants/'))).toBe(true);
+  });
+
+  test.each([
+    ['a ${VAR} Flux will not substitute', "blueprints.templated = (s) => cm(s, 'cfg', { url: 'https://${CLUSTER_DOMAIN}/x' });", /contains the substitution \$\{CLUSTER_DOMAIN\}/],
+    ['a private key in a ConfigMap', "blueprints.leaks = (s) => cm(s, 'cfg', { key: '-----BEGIN ' + 'RSA PRIVATE KEY-----' });", /looks like a PEM private key/],
+    [
+      'a problem of the model and a bad substitution: the model first',
+      "blueprints.subst = (s) => cm(s, 'cfg', { u: '${X}' }); blueprints.widget = (s) => new ApiObject(s, 'w', { apiVersion: 'widgets.example.com/v1', kind: 'Widget', metadata: { name: 'w' } });",
+      /^error: sovereign\.blueprints\[1\]: Widget w needs widgets\.example\.com\/v1, and no Blueprint in this Sovereign installs that API/,
+    ],
+    ['two bad substitutions: the first file is named', "blueprints.first = (s) => cm(s, 'c1', { u: '${ONE}' }); blueprints.second = (s) => cm(s, 'c2', { u: '${TWO}' });", /\$\{ONE\}/],
+    ['a token in a later file and a bad substitution: the substitution', "blueprints.xx = (s) => cm(s, 'c1', { k: '-----BEGIN ' + 'EC PRIVATE KEY-----' }); blueprints.yy = (s) => cm(s, 'c2', { u: '${Y}' });", /\$\{Y\}/],
+  ])('%s', (_name, body, message) => {
+    const app = program(dir, `case-${caseNo++}.js`, body);
+    const r = both((out) => ['--app', app, '--out', out], previous);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.tree).toEqual(r.before);
+    // No temporary directory of the aborted write is left.
+    expect(r.siblings).toEqual(['out']);
+  });
+
+  test('an output directory that cannot be made: the same error, after the same checks', () => {
+    const file = path.join(tempDir('catalyst-writer-'), 'a-file');
+    fs.writeFileSync(file, 'x');
+    const app = program(dir, 'fine.js', "blueprints.fine = (s) => cm(s, 'cfg', { a: 'b' });");
+    const results = (['thread', 'inline'] as const).map((mode) => synth(mode, ['--app', app, '--out', path.join(file, 'out')]));
+    expect(results[0].code).not.toBe(0);
+    expect(results[0].code).toBe(results[1].code);
+    // The message names the path; the stack differs (thread vs main).
+    expect(results[0].stderr.split('\n')[0]).toBe(results[1].stderr.split('\n')[0]);
+  });
+});
