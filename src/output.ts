@@ -199,10 +199,28 @@ export class OutputWriter {
     commit(this.target, this.tmp, owned);
   }
 
-  /** Drops what was written; the target is untouched. */
-  abort(): void {
+  /**
+   * Drops what was written; the target is untouched. With `keepSkeleton` the directories stay for
+   * the next write (see claimSpare): the files are unlinked by a detached process, so a failed
+   * synthesis costs the next one nothing.
+   */
+  abort(keepSkeleton = false): void {
     if (this.done) return;
     this.done = true;
+    if (keepSkeleton) {
+      try {
+        if (this.owned.size === 0) {
+          fs.renameSync(this.tmp, spareOf(this.target));
+        } else {
+          const old = `${this.tmp}.old`;
+          fs.renameSync(this.tmp, old);
+          recycleInBackground(old, spareOf(this.target));
+        }
+        return;
+      } catch {
+        // a spare appeared meanwhile: drop this one
+      }
+    }
     fs.rmSync(this.tmp, { recursive: true, force: true });
   }
 }

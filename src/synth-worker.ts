@@ -115,7 +115,8 @@ port.on('message', (m: ToWriter) => {
       break;
     case 'abort':
       try {
-        writer?.abort();
+        // The skeleton of directories stays for the next synth: failures are frequent while editing.
+        writer?.abort(true);
       } finally {
         port.postMessage({ t: 'done' });
         port.close();

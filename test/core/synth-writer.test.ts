@@ -64,6 +64,9 @@ module.exports = () => new Sovereign({
   return file;
 }
 
+/** Beside the output: only a tree on its way out (emptied in the background) and the spare skeleton. */
+const settled = (names: string[]) => names.filter((s) => !s.endsWith('.spare') && !/\.tmp-\w+\.old$/.test(s));
+
 /** Runs one synth in both modes into copies of the same previous output; both must agree. */
 function both(args: (out: string) => string[], previous?: string) {
   const results = (['thread', 'inline'] as const).map((mode) => {
@@ -76,8 +79,6 @@ function both(args: (out: string) => string[], previous?: string) {
   const [thread, inline] = results;
   expect({ code: thread.code, stdout: thread.stdout, stderr: thread.stderr }).toEqual({ code: inline.code, stdout: inline.stdout, stderr: inline.stderr });
   expect(thread.tree).toEqual(inline.tree);
-  // Beside the output, only a replaced tree on its way out (emptied in the background) and its spare skeleton.
-  const settled = (names: string[]) => names.filter((s) => !s.endsWith('.spare') && !/\.tmp-\w+\.old$/.test(s));
   expect(settled(thread.siblings)).toEqual(settled(inline.siblings));
   return thread;
 }
@@ -123,7 +124,28 @@ describe('catalyst synth on a writer thread writes and fails as the in-memory pa
     expect(r.stderr).toMatch(message);
     expect(r.tree).toEqual(r.before);
     // No temporary directory of the aborted write is left.
-    expect(r.siblings).toEqual(['out']);
+    expect(settled(r.siblings)).toEqual(['out']);
+  });
+
+  test('a failed synth keeps the spare skeleton of directories for the next one', async () => {
+    const out = path.join(tempDir('catalyst-writer-'), 'out');
+    const spare = path.join(path.dirname(out), '.out.spare');
+    const good = program(dir, 'good.js', "blueprints.good = (s) => cm(s, 'cfg', { a: 'b' });");
+    const settle = async () => {
+      for (let i = 0; i < 100 && !(fs.existsSync(spare) && settled(fs.readdirSync(path.dirname(out))).length === fs.readdirSync(path.dirname(out)).length - 1); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    expect(synth('thread', ['--app', good, '--out', out]).code).toBe(0);
+    expect(synth('thread', ['--app', good, '--out', out]).code).toBe(0);
+    await settle();
+    expect(fs.existsSync(spare)).toBe(true);
+    const bad = program(dir, 'bad.js', "blueprints.good = (s) => cm(s, 'cfg', { a: '${NOPE}' });");
+    expect(synth('thread', ['--app', bad, '--out', out]).code).toBe(1);
+    await settle();
+    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['.out.spare', 'out']);
+    expect(tree(spare)).toEqual({});
+    expect(fs.readdirSync(spare).length).toBeGreaterThan(0);
   });
 
   test('an output directory that cannot be made: the same error, after the same checks', () => {
