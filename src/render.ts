@@ -22,8 +22,11 @@ export type FileRecipe =
   | { readonly yaml: JsonValue; readonly prefix?: string; readonly helm?: boolean }
   /** A multi-document YAML stream after `prefix`. */
   | { readonly stream: readonly JsonValue[]; readonly prefix?: string }
-  /** Indented JSON and a final line break. */
-  | { readonly json: JsonValue };
+  /**
+   * Indented JSON and a final line break. `plain`: the value is plain data (no toJSON() to call),
+   * so it may travel to the writer thread as is.
+   */
+  | { readonly json: JsonValue; readonly plain?: boolean };
 
 /** The text of a file. */
 export function renderFile(recipe: FileRecipe): string {

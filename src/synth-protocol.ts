@@ -11,10 +11,16 @@ export interface WriterData {
   readonly out: string;
 }
 
+/** A file: its recipe, or the message of the error that rendering it on the main thread raised. */
+export interface WriterFile {
+  readonly path: string;
+  readonly recipe: FileRecipe | { readonly error: string };
+}
+
 /** Main thread → writer thread, in this order: files, `flux` once, more files, `end`, then `commit` or `abort`. */
 export type ToWriter =
-  /** A file: its recipe, or the message of the error rendering it on the main thread raised. */
-  | { readonly t: 'file'; readonly path: string; readonly recipe: FileRecipe | { readonly error: string } }
+  /** Files, in the order synthesis made them. */
+  | { readonly t: 'files'; readonly files: readonly WriterFile[] }
   /** Every file of the Flux tree has been sent. */
   | { readonly t: 'flux' }
   /** Everything has been sent: reply with a `verdict`. */

@@ -94,8 +94,8 @@ function verdict(): Verdict {
 
 port.on('message', (m: ToWriter) => {
   switch (m.t) {
-    case 'file':
-      addFile(m.path, m.recipe);
+    case 'files':
+      for (const f of m.files) addFile(f.path, f.recipe);
       break;
     case 'flux':
       inFlux = false;

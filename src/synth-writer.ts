@@ -10,7 +10,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { FileRecipe, renderFile } from './render';
-import type { FromWriter, ToWriter, Verdict, WriterData } from './synth-protocol';
+import type { FromWriter, ToWriter, Verdict, WriterData, WriterFile } from './synth-protocol';
+
+/** Files per message. */
+const BATCH = 8;
 
 /** The writer thread's script. Absent when the library runs from its TypeScript sources (tests). */
 const WORKER_SCRIPT = path.join(__dirname, 'synth-worker.js');
@@ -31,6 +34,7 @@ export class SynthWriter {
   sent = 0;
   private readonly worker: Worker;
   private readonly replies: FromWriter[] = [];
+  private batch: WriterFile[] = [];
   private waiting: ((m: FromWriter | Error) => void) | undefined;
   private failure: Error | undefined;
   private finished = false;
@@ -73,31 +77,49 @@ export class SynthWriter {
     });
   }
 
-  /** Sends one file. Never throws for its content: a problem is the writer thread's to report, in order. */
+  /**
+   * Sends one file. Never throws for its content: a problem is the writer thread's to report, in
+   * order. Files go in small batches: a message costs more than cloning a small file.
+   */
   send(file: string, recipe: FileRecipe): void {
     this.sent++;
-    // JSON is made here: JSON.stringify calls toJSON(), which a structured clone would not keep.
-    const r: FileRecipe = 'json' in recipe ? { text: renderFile(recipe) } : recipe;
+    // JSON of values that may have toJSON() is made here: a structured clone would drop the method.
+    this.batch.push({ path: file, recipe: 'json' in recipe && !recipe.plain ? { text: renderFile(recipe) } : recipe });
+    if (this.batch.length >= BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const files = this.batch;
+    if (!files.length) return;
+    this.batch = [];
     try {
-      this.post({ t: 'file', path: file, recipe: r });
+      this.post({ t: 'files', files });
     } catch {
-      // Not cloneable (a function, a symbol): render here, where the emitter names the value.
-      let fallback: ToWriter;
-      try {
-        fallback = { t: 'file', path: file, recipe: { text: renderFile(recipe) } };
-      } catch (e) {
-        fallback = { t: 'file', path: file, recipe: { error: (e as Error)?.message ?? String(e) } };
+      // Something in the batch cannot be cloned (a function, a symbol): one by one, rendering that one here.
+      for (const f of files) {
+        try {
+          this.post({ t: 'files', files: [f] });
+        } catch {
+          let recipe: WriterFile['recipe'];
+          try {
+            recipe = { text: renderFile(f.recipe as FileRecipe) };
+          } catch (e) {
+            recipe = { error: (e as Error)?.message ?? String(e) };
+          }
+          this.post({ t: 'files', files: [{ path: f.path, recipe }] });
+        }
       }
-      this.post(fallback);
     }
   }
 
   fluxComplete(): void {
+    this.flush();
     this.post({ t: 'flux' });
   }
 
   /** Everything is sent: the writer thread's findings. */
   async end(): Promise<Verdict> {
+    this.flush();
     this.post({ t: 'end' });
     const m = await this.next();
     if (m.t !== 'verdict') throw new Error(`writer thread: expected a verdict, got ${m.t}`);
@@ -114,6 +136,7 @@ export class SynthWriter {
   /** Discards what was written; the target stays as it was. Never throws. */
   async abort(): Promise<void> {
     if (this.finished) return;
+    this.batch = [];
     try {
       this.post({ t: 'abort' });
       await this.next();

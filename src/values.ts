@@ -181,6 +181,21 @@ export function schemaWithDefaults(schema: TSchema, defaults: unknown): PlainObj
   return out;
 }
 
+const published = new WeakMap<TSchema, WeakMap<object, PlainObject>>();
+
+/**
+ * schemaWithDefaults for the writers, made once per schema and defaults object: blueprint.yaml
+ * and the chart's values.schema.json both publish it. The result is shared: read it, never change it.
+ */
+export function publishedSchema(schema: TSchema, defaults: unknown): PlainObject {
+  if (typeof defaults !== 'object' || defaults === null) return schemaWithDefaults(schema, defaults);
+  let byDefaults = published.get(schema);
+  if (!byDefaults) published.set(schema, (byDefaults = new WeakMap()));
+  let out = byDefaults.get(defaults);
+  if (!out) byDefaults.set(defaults, (out = schemaWithDefaults(schema, defaults)));
+  return out;
+}
+
 function annotate(schema: Record<string, unknown>, value: unknown): void {
   if (value === undefined) return;
   const props = schema.properties as Record<string, Record<string, unknown>> | undefined;

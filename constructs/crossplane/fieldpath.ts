@@ -53,8 +53,22 @@ export function jsonPathToFieldPath(jsonPath: string): string {
  */
 export const SHAPE_KEY = 'x-catalyst-shape';
 
+/**
+ * Results by schema and path. A Sovereign checks thousands of patch paths, mostly the same few
+ * hundred against the same few schemas (schemas are built once and never changed).
+ */
+const resolvedPaths = new WeakMap<OpenApiSchema, Map<string, OpenApiSchema | string>>();
+
 /** The schema node at `path`, or an error message naming the first step that does not exist. */
 export function resolveFieldPath(schema: OpenApiSchema, path: string): OpenApiSchema | string {
+  let byPath = resolvedPaths.get(schema);
+  if (!byPath) resolvedPaths.set(schema, (byPath = new Map()));
+  let r = byPath.get(path);
+  if (r === undefined) byPath.set(path, (r = resolve(schema, path)));
+  return r;
+}
+
+function resolve(schema: OpenApiSchema, path: string): OpenApiSchema | string {
   const segments = parseFieldPath(path);
   if (typeof segments === 'string') return `malformed field path ${JSON.stringify(path)}: ${segments}`;
   let node: OpenApiSchema = schema;

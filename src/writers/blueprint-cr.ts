@@ -5,7 +5,7 @@
  */
 import { Blueprint } from '../blueprint';
 import { BlueprintGraph } from '../graph';
-import { schemaWithDefaults } from '../values';
+import { publishedSchema } from '../values';
 import { JsonValue } from '../yaml';
 
 export const BLUEPRINT_API_VERSION = 'catalyst.openova.io/v1alpha1';
@@ -32,7 +32,7 @@ export function blueprintResource(bp: Blueprint, graph: BlueprintGraph): JsonVal
       ? { chart: './chart', upstream: spec.upstream.map((u) => ({ chart: u.chart, version: u.version, repository: u.repository })) }
       : { chart: './chart' },
     depends,
-    configSchema: schemaWithDefaults(spec.values, spec.defaults) as JsonValue,
+    configSchema: publishedSchema(spec.values, spec.defaults) as JsonValue,
   };
   if (spec.placement) {
     body.placementSchema = {

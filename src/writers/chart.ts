@@ -13,7 +13,7 @@
  */
 import { Blueprint } from '../blueprint';
 import { FileRecipe, renderFile } from '../render';
-import { schemaWithDefaults } from '../values';
+import { publishedSchema } from '../values';
 import { JsonValue } from '../yaml';
 import { SlotOutput, umbrellaValues } from './flux';
 
@@ -86,8 +86,10 @@ export function chartRecipes(slot: SlotOutput): Map<string, FileRecipe> {
       title: `${bp.publishedName} values`,
       type: 'object',
       properties,
-      $defs: { config: schemaWithDefaults(spec.values, spec.defaults) as JsonValue },
+      $defs: { config: publishedSchema(spec.values, spec.defaults) as JsonValue },
     },
+    // Built here from JSON.parse output and literals.
+    plain: true,
   });
 
   const seen = new Set<string>();
