@@ -17,7 +17,6 @@ import { compileCacheStats, installCompileCache } from './compile-cache';
 import { formatIssue, isCatalystError } from './errors';
 import type { Sovereign } from './sovereign';
 import type { SynthResult, SynthSummary } from './synth';
-import type { SynthWriter } from './synth-writer';
 
 /*
  * Each command requires the modules it needs when it runs: start-up time is most of a small
@@ -30,7 +29,6 @@ const lazy = {
   output: () => require('./output') as typeof import('./output'),
   sovereign: () => require('./sovereign') as typeof import('./sovereign'),
   synth: () => require('./synth') as typeof import('./synth'),
-  synthWriter: () => require('./synth-writer') as typeof import('./synth-writer'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -184,10 +182,16 @@ function asProgramError(e: unknown, appFile: string | undefined): unknown {
   return new UserProgramError(`${appFile ?? 'your program'}: a Blueprint of your program threw while synthesizing:\n${(e as Error)?.stack ?? String(e)}`);
 }
 
-/** `catalyst synth` with a writer thread: rendering and writing overlap building (src/synth-writer.ts). */
-async function synthesizeProgramInto(sov: Sovereign, appFile: string | undefined, writer: SynthWriter): ReturnType<typeof import('./synth').synthesizeInto> {
+/**
+ * `catalyst synth`: into the output directory; a large output is rendered and written on a writer
+ * thread while the main thread builds. CATALYST_WRITER_THREAD=on|off|N overrides the choice
+ * (N: start the thread after N files).
+ */
+async function synthesizeProgramInto(sov: Sovereign, appFile: string | undefined, out: string): ReturnType<typeof import('./synth').synthesizeInto> {
+  const setting = process.env.CATALYST_WRITER_THREAD ?? 'auto';
+  const mode = setting === 'on' || setting === 'off' ? setting : /^[1-9][0-9]*$/.test(setting) ? Number(setting) : 'auto';
   try {
-    return await lazy.synth().synthesizeInto(sov, writer);
+    return await lazy.synth().synthesizeInto(sov, out, mode);
   } catch (e) {
     throw asProgramError(e, appFile);
   }
@@ -211,29 +215,12 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'synth': {
       const out = flag(args, 'out', ['app', 'out']) ?? 'out';
       const app = flag(args, 'app', ['app', 'out']);
-      // Started first: the writer thread comes up while the library and the program load.
-      const writer = lazy.synthWriter().SynthWriter.start(out);
-      let sov: Sovereign;
-      try {
-        sov = loadSovereign(app);
-      } catch (e) {
-        await writer?.abort();
-        throw e;
-      }
+      const sov = loadSovereign(app);
       // performance.now() counts from process start: construct includes Node, the library and the program.
       const constructed = performance.now();
-      if (writer) {
-        const { summary, times } = await synthesizeProgramInto(sov, app, writer);
-        printSummary(summary, out, performance.now() - started);
-        writeStats(summary, { construct: constructed, write: times.write });
-        return 0;
-      }
-      const result = synthesizeProgram(sov, app);
-      const synthesized = performance.now();
-      lazy.output().writeAtomically(out, result.files);
-      const written = performance.now();
-      printSummary(result, out, written - started);
-      writeStats(result, { construct: constructed, write: written - synthesized });
+      const { summary, times } = await synthesizeProgramInto(sov, app, out);
+      printSummary(summary, out, performance.now() - started);
+      writeStats(summary, { construct: constructed, write: times.write });
       return 0;
     }
     case 'validate': {

@@ -9,6 +9,8 @@ import type { TokenHit } from './tokens';
 export interface WriterData {
   /** The output directory (`--out`). */
   readonly out: string;
+  /** One Int32: how many files the writer thread has taken in so far (it stores, the main thread loads). */
+  readonly progress: SharedArrayBuffer;
 }
 
 /** A file: its recipe, or the message of the error that rendering it on the main thread raised. */

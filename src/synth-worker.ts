@@ -21,7 +21,8 @@ interface FileState {
 }
 
 const port = parentPort!;
-const { out } = workerData as WriterData;
+const { out, progress: progressBuffer } = workerData as WriterData;
+const progress = new Int32Array(progressBuffer);
 /** By path; a path added again keeps its first position (as in a Map) and its last content. */
 const files = new Map<string, FileState>();
 let writer: OutputWriter | undefined;
@@ -95,7 +96,10 @@ function verdict(): Verdict {
 port.on('message', (m: ToWriter) => {
   switch (m.t) {
     case 'files':
-      for (const f of m.files) addFile(f.path, f.recipe);
+      for (const f of m.files) {
+        addFile(f.path, f.recipe);
+        Atomics.add(progress, 0, 1);
+      }
       break;
     case 'flux':
       inFlux = false;

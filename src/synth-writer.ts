@@ -1,7 +1,6 @@
 /**
  * The main thread's end of `catalyst synth`'s writer thread (src/synth-worker.ts); the
- * synthesis that feeds it is `synthesizeInto` (src/synth.ts). Light on purpose: the CLI loads
- * it and starts the thread before the library loads.
+ * synthesis that feeds it is `synthesizeInto` (src/synth.ts).
  *
  * Values are sent by structured clone, which keeps what the YAML emitter sees of them; one it
  * cannot clone (a function) is rendered here, so the emitter's own error names it.
@@ -15,23 +14,27 @@ import type { FromWriter, ToWriter, Verdict, WriterData, WriterFile } from './sy
 /** Files per message. */
 const BATCH = 8;
 
+/**
+ * Files sent but not yet taken in by the writer thread beyond which the main thread renders a
+ * file itself (the writer thread then only checks and writes it): both threads stay busy, and
+ * the main thread does not finish building only to wait for a long queue of rendering.
+ */
+const BACKLOG = 2 * BATCH;
+
 /** The writer thread's script. Absent when the library runs from its TypeScript sources (tests). */
 const WORKER_SCRIPT = path.join(__dirname, 'synth-worker.js');
 
 /** The main thread's end of the writer thread. */
 export class SynthWriter {
-  /**
-   * Starts the writer thread for `outDir`, or returns undefined when there is none to start:
-   * `CATALYST_WRITER_THREAD=off`, or the library runs from its sources. Start it before loading
-   * the program: the thread comes up while the library loads.
-   */
+  /** Starts the writer thread for `outDir`; undefined when the library runs from its TypeScript sources. */
   static start(outDir: string): SynthWriter | undefined {
-    if (process.env.CATALYST_WRITER_THREAD === 'off' || !fs.existsSync(WORKER_SCRIPT)) return undefined;
-    return new SynthWriter(outDir);
+    return fs.existsSync(WORKER_SCRIPT) ? new SynthWriter(outDir) : undefined;
   }
 
   /** Files sent so far. */
   sent = 0;
+  /** Milliseconds the main thread spent rendering files itself. */
+  renderMs = 0;
   private readonly worker: Worker;
   private readonly replies: FromWriter[] = [];
   private batch: WriterFile[] = [];
@@ -39,8 +42,14 @@ export class SynthWriter {
   private failure: Error | undefined;
   private finished = false;
 
+  /** Files posted to the writer thread. */
+  private posted = 0;
+  private readonly progress: Int32Array;
+
   private constructor(outDir: string) {
-    const data: WriterData = { out: outDir };
+    const progress = new SharedArrayBuffer(4);
+    this.progress = new Int32Array(progress);
+    const data: WriterData = { out: outDir, progress };
     this.worker = new Worker(WORKER_SCRIPT, { workerData: data });
     this.worker.on('message', (m: FromWriter) => this.deliver(m));
     this.worker.on('error', (e) => this.fail(e));
@@ -84,7 +93,14 @@ export class SynthWriter {
   send(file: string, recipe: FileRecipe): void {
     this.sent++;
     // JSON of values that may have toJSON() is made here: a structured clone would drop the method.
-    this.batch.push({ path: file, recipe: 'json' in recipe && !recipe.plain ? { text: renderFile(recipe) } : recipe });
+    const here = ('json' in recipe && !recipe.plain) || this.posted - Atomics.load(this.progress, 0) > BACKLOG;
+    if (here && !('text' in recipe)) {
+      const t = performance.now();
+      this.batch.push({ path: file, recipe: rendered(recipe) });
+      this.renderMs += performance.now() - t;
+    } else {
+      this.batch.push({ path: file, recipe });
+    }
     if (this.batch.length >= BATCH) this.flush();
   }
 
@@ -92,6 +108,7 @@ export class SynthWriter {
     const files = this.batch;
     if (!files.length) return;
     this.batch = [];
+    this.posted += files.length;
     try {
       this.post({ t: 'files', files });
     } catch {
@@ -100,13 +117,7 @@ export class SynthWriter {
         try {
           this.post({ t: 'files', files: [f] });
         } catch {
-          let recipe: WriterFile['recipe'];
-          try {
-            recipe = { text: renderFile(f.recipe as FileRecipe) };
-          } catch (e) {
-            recipe = { error: (e as Error)?.message ?? String(e) };
-          }
-          this.post({ t: 'files', files: [{ path: f.path, recipe }] });
+          this.post({ t: 'files', files: [{ path: f.path, recipe: rendered(f.recipe as FileRecipe) }] });
         }
       }
     }
@@ -146,5 +157,14 @@ export class SynthWriter {
       this.finished = true;
       await this.worker.terminate().catch(() => undefined);
     }
+  }
+}
+
+/** A file rendered on the main thread: its text, or the error rendering it raised (reported in order by the writer thread). */
+function rendered(recipe: FileRecipe): WriterFile['recipe'] {
+  try {
+    return { text: renderFile(recipe) };
+  } catch (e) {
+    return { error: (e as Error)?.message ?? String(e) };
   }
 }

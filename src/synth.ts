@@ -6,10 +6,11 @@
  */
 import { assertNoTokens, outputOwner, tokenIssues } from './audit';
 import { CatalystError } from './errors';
+import { writeAtomically } from './output';
 import { FileRecipe, HEADER, renderFile, substitutionProblem } from './render';
 import { Sovereign } from './sovereign';
 import type { Verdict } from './synth-protocol';
-import type { SynthWriter } from './synth-writer';
+import { SynthWriter } from './synth-writer';
 import { tenantObjects } from './tenants';
 import { blueprintResource } from './writers/blueprint-cr';
 import { chartRecipes } from './writers/chart';
@@ -87,6 +88,8 @@ function stream(objects: readonly EmittedObject[]): FileRecipe {
 class MemorySink implements FileSink {
   readonly files = new Map<string, string>();
   private pending: Map<string, FileRecipe> | undefined = new Map();
+  /** How many of `files` (the first ones) form the Flux tree. */
+  private fluxFiles = 0;
   serialiseMs = 0;
 
   add(path: string, recipe: FileRecipe): void {
@@ -98,6 +101,7 @@ class MemorySink implements FileSink {
     const flux = this.pending ?? new Map<string, FileRecipe>();
     this.pending = undefined;
     for (const [path, recipe] of flux) this.files.set(path, this.render(recipe));
+    this.fluxFiles = this.files.size;
     for (const [path, content] of this.files) {
       const problem = substitutionProblem(path, content);
       if (problem) throw CatalystError.at('sovereign', problem);
@@ -109,6 +113,20 @@ class MemorySink implements FileSink {
     const text = renderFile(recipe);
     this.serialiseMs += performance.now() - t;
     return text;
+  }
+
+  /** Hands everything added so far to another sink, in the same order and with the same Flux boundary. */
+  drainInto(sink: FileSink): void {
+    if (this.pending) {
+      for (const [path, recipe] of this.pending) sink.add(path, recipe);
+      return;
+    }
+    let n = 0;
+    for (const [path, text] of this.files) {
+      if (n++ === this.fluxFiles) sink.fluxComplete();
+      sink.add(path, { text });
+    }
+    if (n === this.fluxFiles) sink.fluxComplete();
   }
 }
 
@@ -219,30 +237,68 @@ export interface WriterTimes {
 }
 
 /**
- * `catalyst synth` with a writer thread: the main thread builds each Blueprint's objects and
- * sends them on as recipes; the writer thread (src/synth-worker.ts) renders, checks and writes
- * them into a temporary directory meanwhile, and commits only once the main thread finds the
- * whole output sound. Resolves when the output is in place. On a problem the previous output
- * stays untouched and the error is the one `synthesize()` + `writeAtomically()` would raise
- * (test/core/synth-writer.test.ts compares them).
+ * When `synthesizeInto` moves rendering and writing to a writer thread: after WRITER_THREAD_FILES
+ * files (`auto`), from the first file (`on`), never (`off`), or after this many files.
  */
-export async function synthesizeInto(sov: Sovereign, writer: SynthWriter): Promise<{ readonly summary: SynthSummary; readonly times: WriterTimes }> {
+export type WriterThreadMode = 'auto' | 'on' | 'off' | number;
+
+/**
+ * Files after which `synthesizeInto` starts the writer thread (mode `auto`). Below it, starting
+ * a thread costs more than it saves: on this project's 2-core reference machine, V8's own
+ * background threads (GC, compilers) already use the second core during a small synth.
+ */
+export const WRITER_THREAD_FILES = 1000;
+
+/**
+ * Synthesizes a Sovereign into `outDir` (what `catalyst synth` does). A large output is rendered,
+ * checked and written on a writer thread (src/synth-worker.ts) while the main thread builds: the
+ * main thread sends each file on as a recipe, and the writer thread commits only once the main
+ * thread finds the whole output sound. A small one is rendered in memory and written as
+ * `synthesize()` + `writeAtomically()` do. Either way the files, the errors and their order are
+ * the same (test/core/synth-writer.test.ts), and on a problem the previous output stays untouched.
+ */
+export async function synthesizeInto(sov: Sovereign, outDir: string, mode: WriterThreadMode = 'auto'): Promise<{ readonly summary: SynthSummary; readonly times: WriterTimes }> {
   const started = performance.now();
+  const memory = new MemorySink();
+  let writer: SynthWriter | undefined;
   let fluxSent = false;
-  const sink: FileSink = {
-    add: (file, recipe) => writer.send(file, recipe),
+  let added = 0;
+  const threaded: FileSink = {
+    add: (file, recipe) => writer!.send(file, recipe),
     fluxComplete: () => {
       fluxSent = true;
-      writer.fluxComplete();
+      writer!.fluxComplete();
     },
+  };
+  const sink: FileSink = {
+    add: (file, recipe) => {
+      if (writer) return threaded.add(file, recipe);
+      memory.add(file, recipe);
+      if (mode !== 'off' && ++added >= (mode === 'on' ? 1 : mode === 'auto' ? WRITER_THREAD_FILES : mode)) {
+        writer = SynthWriter.start(outDir);
+        if (writer) memory.drainInto(threaded);
+        else mode = 'off';
+      }
+    },
+    fluxComplete: () => (writer ? threaded.fluxComplete() : memory.fluxComplete()),
   };
   let produced: Produced;
   try {
     produced = produceFiles(sov, sink);
   } catch (e) {
-    throw await failWith(writer, fluxSent ? writer.sent : undefined, e);
+    throw writer ? await failWith(writer, fluxSent ? writer.sent : undefined, e) : e;
   }
   const built = performance.now();
+  if (!writer) {
+    const sorted = new Map([...memory.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    assertNoTokens(sorted, outputOwner(sov, produced.flux));
+    let bytes = 0;
+    for (const c of sorted.values()) bytes += Buffer.byteLength(c);
+    const checked = performance.now();
+    writeAtomically(outDir, sorted);
+    const phases = { build: checked - started - memory.serialiseMs - produced.phase0Ms, serialise: memory.serialiseMs, phase0: produced.phase0Ms };
+    return { summary: summarize(sov, produced, phases, sorted.size, bytes), times: { write: performance.now() - checked } };
+  }
   let verdict: Verdict;
   try {
     verdict = await writer.end();
@@ -254,7 +310,9 @@ export async function synthesizeInto(sov: Sovereign, writer: SynthWriter): Promi
     throw e;
   }
   await writer.commit();
-  const phases = { build: built - started - produced.phase0Ms, serialise: verdict.serialiseMs, phase0: produced.phase0Ms };
+  // serialise: rendering on both threads (the writer thread's overlaps the build).
+  const rendered = memory.serialiseMs + writer.renderMs;
+  const phases = { build: built - started - produced.phase0Ms - rendered, serialise: verdict.serialiseMs + rendered, phase0: produced.phase0Ms };
   return { summary: summarize(sov, produced, phases, verdict.files, verdict.bytes), times: { write: performance.now() - built } };
 }
 

@@ -11,10 +11,11 @@ import { ROOT, tempDir } from '../support/tools';
 
 const CLI = path.join(ROOT, 'lib', 'src', 'cli.js');
 
-type Mode = 'thread' | 'inline';
+/** thread: from the first file; inline: never; a number: hand over to the thread after that many files. */
+type Mode = 'thread' | 'inline' | number;
 
 function synth(mode: Mode, args: string[]) {
-  const env = { ...process.env, CATALYST_WRITER_THREAD: mode === 'thread' ? 'on' : 'off' };
+  const env = { ...process.env, CATALYST_WRITER_THREAD: mode === 'thread' ? 'on' : mode === 'inline' ? 'off' : String(mode) };
   const r = spawnSync(process.execPath, [CLI, 'synth', ...args], { cwd: ROOT, encoding: 'utf8', env });
   // Only the time differs between two runs.
   return { code: r.status, stdout: r.stdout.replace(/^synthesized into .*?: /, 'synthesized: ').replace(/ in \d+ ms/, ' in N ms'), stderr: r.stderr };
@@ -67,9 +68,9 @@ module.exports = () => new Sovereign({
 /** Beside the output: only a tree on its way out (emptied in the background) and the spare skeleton. */
 const settled = (names: string[]) => names.filter((s) => !s.endsWith('.spare') && !/\.tmp-\w+\.old$/.test(s));
 
-/** Runs one synth in both modes into copies of the same previous output; both must agree. */
-function both(args: (out: string) => string[], previous?: string) {
-  const results = (['thread', 'inline'] as const).map((mode) => {
+/** Runs one synth in two modes into copies of the same previous output; both must agree. */
+function both(args: (out: string) => string[], previous?: string, modes: readonly [Mode, Mode] = ['thread', 'inline']) {
+  const results = modes.map((mode) => {
     const out = path.join(tempDir('catalyst-writer-'), 'out');
     if (previous) fs.cpSync(previous, out, { recursive: true });
     const before = tree(out);
@@ -105,6 +106,16 @@ describe('catalyst synth on a writer thread writes and fails as the in-memory pa
     const t = both((out) => ['--app', tenants, '--out', out]);
     expect(t.code).toBe(0);
     expect(Object.keys(t.tree!).some((f) => f.includes('/tenants/'))).toBe(true);
+  });
+
+  test('handing over to the thread midway, in the Flux tree or after it: the same files and errors', () => {
+    // The example writes 314 files, the first 69 in the Flux tree.
+    expect(both((out) => ['--out', out], previous, [20, 'inline']).code).toBe(0);
+    expect(both((out) => ['--out', out], previous, [100, 'inline']).code).toBe(0);
+    const app = program(dir, 'late-token.js', "blueprints.late = (s) => cm(s, 'cfg', { k: 'AKIA' + 'ABCDEFGHIJKLMNOP' });");
+    const r = both((out) => ['--app', app, '--out', out], previous, [3, 'inline']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/looks like a AWS access key id/);
   });
 
   test.each([
