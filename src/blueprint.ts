@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { default as semverParse } from 'semver/functions/parse';
 import { default as semverValid } from 'semver/functions/valid';
 import { CatalystError, describeValue, Issue } from './errors';
-import { deepMerge, DeepPartial, PlainObject, validateAgainst } from './values';
+import { deepMerge, DeepPartial, isPlainObject, PlainObject, validateAgainst } from './values';
 
 export type Visibility = 'listed' | 'unlisted' | 'private';
 export type PlacementMode = 'single-region' | 'active-active' | 'active-hotstandby';
@@ -159,6 +159,13 @@ export interface NetworkNeeds {
   readonly egressToWorld?: readonly FlowPort[];
 }
 
+/**
+ * Defaults objects blueprintSpec() found valid, with the schema it checked them against: an
+ * instance that overrides no value has exactly these values and is not checked again (checking
+ * every Blueprint's values twice was a twentieth of a small synth).
+ */
+const checkedDefaults = new WeakMap<object, { readonly schema: TSchema; readonly json: string }>();
+
 /** Validates a spec at class-definition time; returns it typed. */
 export function blueprintSpec<S extends TSchema>(spec: BlueprintSpec<S>): BlueprintSpec<S> {
   const where = `Blueprint ${JSON.stringify(spec.name)}.spec`;
@@ -173,6 +180,9 @@ export function blueprintSpec<S extends TSchema>(spec: BlueprintSpec<S>): Bluepr
     issues.push({ path: `${where}.namespace`, message: `must be a DNS label (got ${describeValue(spec.namespace)})` });
   }
   issues.push(...validateAgainst(spec.values, spec.defaults, `${where}.defaults`));
+  if (issues.length === 0 && typeof spec.defaults === 'object' && spec.defaults !== null) {
+    checkedDefaults.set(spec.defaults, { schema: spec.values, json: JSON.stringify(spec.defaults) });
+  }
   if (spec.placement && !spec.placement.modes.includes(spec.placement.default)) {
     issues.push({ path: `${where}.placement.default`, message: `must be one of the declared modes ${spec.placement.modes.join(', ')}` });
   }
@@ -314,7 +324,11 @@ export abstract class Blueprint<S extends TSchema = TSchema> extends Construct {
     this.helmValueOverrides = props.helmValues ?? {};
     this.namespaceOverride = props.namespace;
     this.releaseNameOverride = props.releaseName;
-    const issues = validateAgainst(spec.values, this.values, `${props.path}.values`);
+    const checked = typeof spec.defaults === 'object' && spec.defaults !== null ? checkedDefaults.get(spec.defaults) : undefined;
+    // Unchanged since blueprintSpec() checked them (a JavaScript caller could have edited them).
+    const unchanged = (props.values === undefined || (isPlainObject(props.values) && Object.keys(props.values).length === 0))
+      && checked?.schema === spec.values && checked.json === JSON.stringify(spec.defaults);
+    const issues = unchanged ? [] : validateAgainst(spec.values, this.values, `${props.path}.values`);
     issues.push(...installIssues(props.install, `${props.path}.install`));
     for (const [chart, v] of Object.entries(this.helmValueOverrides)) issues.push(...jsonIssues(v, `${props.path}.helmValues.${chart}`, true));
     for (const chart of Object.keys(this.helmValueOverrides)) {

@@ -162,7 +162,8 @@ function mergePorts(blueprints: readonly Blueprint[], key: keyof NetworkNeeds): 
       }
     }
   }
-  return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+  // Protocols are upper-case ASCII; localeCompare would also cost the ICU collator's start-up (~8 ms).
+  return out.sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
 }
 
 /** Flows of namespace `ns`, whose Blueprints are `blueprints`, along `graph`. */

@@ -170,7 +170,7 @@ export function summarize(sov: Sovereign, produced: Produced, phases: SynthPhase
     stats: {
       blueprints: sov.blueprints.length,
       objects: produced.objects,
-      objectsByKind: Object.fromEntries([...produced.objectsByKind.entries()].sort(([a], [b]) => a.localeCompare(b))),
+      objectsByKind: Object.fromEntries([...produced.objectsByKind.entries()].sort(([a], [b]) => kindOrder(a, b))),
       files,
       bytes,
     },
@@ -344,6 +344,18 @@ function firstProblem(v: Verdict, sentBefore: number): Error | undefined {
 function tokenProblem(v: Verdict, sov: Sovereign, produced: Produced): Error | undefined {
   const issues = tokenIssues(v.tokens, outputOwner(sov, produced.flux));
   return issues.length ? new CatalystError(issues) : undefined;
+}
+
+/**
+ * Kinds ignoring case, as a reader looks them up (HelmRelease before HTTPRoute). Not
+ * localeCompare: the same for ASCII kinds, without the ICU collator's start-up (~8 ms a synth)
+ * or a dependence on the locale.
+ */
+function kindOrder(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 /** Objects counted by kind. */

@@ -59,6 +59,6 @@ export function scanTokens(content: string): TokenHit[] {
     // Matches of different patterns may overlap: look for the next start right after this one.
     ANY_TOKEN.lastIndex = at + 1;
   }
-  return hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  return hits.sort((a, b) => a.line - b.line || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }
 

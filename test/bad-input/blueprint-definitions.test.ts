@@ -6,8 +6,9 @@
  * program defining one fails to load, and the CLI reports it as invalid input.
  */
 import { Type } from '@sinclair/typebox';
-import { BadInputCase, badInputSuite } from './harness';
-import { Blueprint, blueprintSpec, BlueprintSpec, helmChart } from '../../src/blueprint';
+import { BadInputCase, badInputSuite, FQDN, ORG } from './harness';
+import { Blueprint, BlueprintClass, blueprintSpec, BlueprintSpec, helmChart } from '../../src/blueprint';
+import { Sovereign, use } from '../../src/sovereign';
 import { strictObject } from '../../src/values';
 
 const Values = strictObject({ replicas: Type.Integer({ minimum: 1 }) });
@@ -29,6 +30,8 @@ const define = (overrides: Partial<Record<keyof BlueprintSpec, unknown>>) => () 
   return W;
 };
 const chart = (name: string, version: string, repo: string) => () => helmChart(name, version, repo);
+/** A Sovereign installing `bp` with its defaults (no value overridden). */
+const installed = (bp: () => BlueprintClass) => () => new Sovereign({ fqdn: FQDN, org: ORG, includeKit: false, blueprints: [use(bp())] });
 
 const CHART = /^helmChart\(/;
 const SPEC_ROOT = /^Blueprint "[^"]*"\.spec\./;
@@ -49,6 +52,28 @@ export const cases: BadInputCase[] = [
   { name: 'Blueprint namespace that is not a DNS label', make: define({ namespace: 'Widget_NS' }), pathRoot: SPEC_ROOT, issues: [{ path: 'Blueprint "widget".spec.namespace', message: /must be a DNS label \(got "Widget_NS"\)/ }] },
   { name: 'Blueprint defaults that violate its own schema', make: define({ defaults: { replicas: 0 } }), pathRoot: SPEC_ROOT, issues: [{ path: 'Blueprint "widget".spec.defaults.replicas', message: /greater or equal to 1 \(got 0\)/ }] },
   { name: 'Blueprint placement default outside its modes', make: define({ placement: { modes: ['single-region'], default: 'active-active' } }), pathRoot: SPEC_ROOT, issues: [{ path: 'Blueprint "widget".spec.placement.default', message: /^must be one of the declared modes single-region$/ }] },
+  // Values that equal checked defaults are not checked again; these defaults were never checked, or changed since.
+  {
+    name: 'defaults that violate the schema, in a spec not made with blueprintSpec',
+    make: installed(() => {
+      class Raw extends Blueprint<typeof Values> {
+        public static readonly spec: BlueprintSpec<typeof Values> = { ...SPEC, defaults: { replicas: 0 } };
+      }
+      return Raw;
+    }),
+    issues: [{ path: 'sovereign.blueprints[0].values.replicas', message: /greater or equal to 1 \(got 0\)/ }],
+  },
+  {
+    name: 'defaults changed after blueprintSpec checked them',
+    make: installed(() => {
+      class Edited extends Blueprint<typeof Values> {
+        public static readonly spec = blueprintSpec({ ...SPEC, defaults: { replicas: 1 } });
+      }
+      (Edited.spec.defaults as { replicas: number }).replicas = 0;
+      return Edited;
+    }),
+    issues: [{ path: 'sovereign.blueprints[0].values.replicas', message: /greater or equal to 1 \(got 0\)/ }],
+  },
 ];
 
 badInputSuite('Blueprint definitions (chart pins, semver, names)', cases);
