@@ -37,12 +37,12 @@ export interface FileProblem {
 }
 
 export interface Verdict {
-  /** The first Flux-tree file that could not be rendered. */
-  readonly fluxRenderError?: FileProblem;
+  /** The first file (in the order sent) that could not be rendered. */
+  readonly renderError?: FileProblem;
   /** The first Flux-tree file with a substitution Flux would not make (see substitutionProblem). */
   readonly substitution?: FileProblem;
-  /** The first file after the Flux tree that could not be rendered. */
-  readonly laterRenderError?: FileProblem;
+  /** How many files came before the `flux` message (all of them if it never came). */
+  readonly fluxFiles: number;
   /** Token-like strings, by file, files sorted by path. */
   readonly tokens: ReadonlyArray<readonly [string, readonly TokenHit[]]>;
   readonly files: number;

@@ -12,7 +12,7 @@ import type { ToWriter, Verdict, WriterData } from './synth-protocol';
 import { scanTokens, TokenHit } from './tokens';
 
 interface FileState {
-  readonly flux: boolean;
+  /** Position in the order files were sent. */
   readonly seq: number;
   readonly bytes: number;
   readonly tokens: readonly TokenHit[];
@@ -28,6 +28,8 @@ const files = new Map<string, FileState>();
 let writer: OutputWriter | undefined;
 let writeError: { message: string; stack?: string } | undefined;
 let inFlux = true;
+/** Files sent before the `flux` message. */
+let fluxFiles: number | undefined;
 let seq = 0;
 let serialiseMs = 0;
 let writeMs = 0;
@@ -50,13 +52,12 @@ function addFile(path: string, recipe: FileRecipe | { readonly error: string }):
     if ('error' in recipe) throw new Error(recipe.error);
     text = renderFile(recipe);
   } catch (e) {
-    files.set(path, { flux: inFlux, seq: n, bytes: 0, tokens: [], renderError: describe(e).message });
+    files.set(path, { seq: n, bytes: 0, tokens: [], renderError: describe(e).message });
     return;
   } finally {
     serialiseMs += performance.now() - t;
   }
   files.set(path, {
-    flux: inFlux,
     seq: n,
     bytes: Buffer.byteLength(text),
     tokens: scanTokens(text),
@@ -73,24 +74,20 @@ function addFile(path: string, recipe: FileRecipe | { readonly error: string }):
   }
 }
 
-/** What the main thread needs to decide: the first problem of each kind, in the order files were added. */
+/** What the main thread needs to decide: the first problem of each kind, in the order files were sent. */
 function verdict(): Verdict {
-  let fluxRenderError: Verdict['fluxRenderError'];
+  let renderError: Verdict['renderError'];
   let substitution: Verdict['substitution'];
-  let laterRenderError: Verdict['laterRenderError'];
   let bytes = 0;
   const tokens: Array<[string, readonly TokenHit[]]> = [];
   for (const [path, f] of files) {
     bytes += f.bytes;
-    if (f.renderError !== undefined) {
-      if (f.flux) fluxRenderError ??= { seq: f.seq, message: f.renderError };
-      else laterRenderError ??= { seq: f.seq, message: f.renderError };
-    }
+    if (f.renderError !== undefined && (renderError === undefined || f.seq < renderError.seq)) renderError = { seq: f.seq, message: f.renderError };
     if (f.substitution !== undefined) substitution ??= { seq: f.seq, message: f.substitution };
     if (f.tokens.length) tokens.push([path, f.tokens]);
   }
   tokens.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { fluxRenderError, substitution, laterRenderError, tokens, files: files.size, bytes, serialiseMs, writeMs, writeError };
+  return { renderError, substitution, fluxFiles: fluxFiles ?? seq, tokens, files: files.size, bytes, serialiseMs, writeMs, writeError };
 }
 
 port.on('message', (m: ToWriter) => {
@@ -103,6 +100,7 @@ port.on('message', (m: ToWriter) => {
       break;
     case 'flux':
       inFlux = false;
+      fluxFiles = seq;
       break;
     case 'end':
       port.postMessage({ t: 'verdict', verdict: verdict() });

@@ -81,26 +81,24 @@ function stream(objects: readonly EmittedObject[]): FileRecipe {
 }
 
 /**
- * Keeps the text of every file (the library's `synthesize()`). Flux-tree files are rendered at
- * fluxComplete(), in the order added, so that a problem of the model (thrown while the tree is
- * built) is reported before a value that cannot be written; later files are rendered as added.
+ * Renders each file as it is added and keeps the text (the library's `synthesize()`, and
+ * `catalyst synth` below WRITER_THREAD_FILES). An error rendering a file is thrown when it is
+ * added; substitutions are checked over the Flux tree at fluxComplete().
  */
 class MemorySink implements FileSink {
   readonly files = new Map<string, string>();
-  private pending: Map<string, FileRecipe> | undefined = new Map();
-  /** How many of `files` (the first ones) form the Flux tree. */
-  private fluxFiles = 0;
+  /** How many of `files` (the first ones) form the Flux tree, once fluxComplete() was called. */
+  private fluxFiles: number | undefined;
   serialiseMs = 0;
 
   add(path: string, recipe: FileRecipe): void {
-    if (this.pending) this.pending.set(path, recipe);
-    else this.files.set(path, this.render(recipe));
+    const t = performance.now();
+    const text = renderFile(recipe);
+    this.serialiseMs += performance.now() - t;
+    this.files.set(path, text);
   }
 
   fluxComplete(): void {
-    const flux = this.pending ?? new Map<string, FileRecipe>();
-    this.pending = undefined;
-    for (const [path, recipe] of flux) this.files.set(path, this.render(recipe));
     this.fluxFiles = this.files.size;
     for (const [path, content] of this.files) {
       const problem = substitutionProblem(path, content);
@@ -108,19 +106,8 @@ class MemorySink implements FileSink {
     }
   }
 
-  private render(recipe: FileRecipe): string {
-    const t = performance.now();
-    const text = renderFile(recipe);
-    this.serialiseMs += performance.now() - t;
-    return text;
-  }
-
   /** Hands everything added so far to another sink, in the same order and with the same Flux boundary. */
   drainInto(sink: FileSink): void {
-    if (this.pending) {
-      for (const [path, recipe] of this.pending) sink.add(path, recipe);
-      return;
-    }
     let n = 0;
     for (const [path, text] of this.files) {
       if (n++ === this.fluxFiles) sink.fluxComplete();
@@ -183,10 +170,10 @@ export function summarize(sov: Sovereign, produced: Produced, phases: SynthPhase
  */
 export function produceFiles(sov: Sovereign, sink: FileSink): Produced {
   const dir = `flux/clusters/${sov.props.fqdn}`;
+  const flux = buildFluxTree(sov);
   const kitFiles: string[] = [];
   const infraFiles: string[] = [];
-  // Each Blueprint's files leave as soon as its slot is built: a writer thread renders them meanwhile.
-  const flux = buildFluxTree(sov, (slot) => {
+  for (const slot of flux.slots) {
     if (slot.kit.length) {
       sink.add(`${dir}/bootstrap-kit/${slot.fileName}`, stream(slot.kit));
       kitFiles.push(slot.fileName);
@@ -195,7 +182,7 @@ export function produceFiles(sov: Sovereign, sink: FileSink): Produced {
       sink.add(`${dir}/infrastructure/${slot.fileName}`, stream(slot.infrastructure));
       infraFiles.push(slot.fileName);
     }
-  });
+  }
   sink.add(`${dir}/bootstrap-kit/kustomization.yaml`, kustomization(kitFiles, 'Install order; Flux dependsOn on each HelmRelease is what enforces it.'));
   sink.add(`${dir}/infrastructure/kustomization.yaml`, kustomization(infraFiles, 'Objects whose CRDs bootstrap-kit HelmReleases install; reconciled after bootstrap-kit is Ready.'));
   const kinds: KindCounts = new Map();
@@ -286,7 +273,7 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
   try {
     produced = produceFiles(sov, sink);
   } catch (e) {
-    throw writer ? await failWith(writer, fluxSent ? writer.sent : undefined, e) : e;
+    throw writer ? await failWith(writer, e, fluxSent) : e;
   }
   const built = performance.now();
   if (!writer) {
@@ -302,7 +289,7 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
   let verdict: Verdict;
   try {
     verdict = await writer.end();
-    const problem = firstProblem(verdict, Infinity) ?? tokenProblem(verdict, sov, produced);
+    const problem = firstProblem(verdict, Infinity, true) ?? tokenProblem(verdict, sov, produced);
     if (problem) throw problem;
     if (verdict.writeError) throw Object.assign(new Error(verdict.writeError.message), { stack: verdict.writeError.stack });
   } catch (e) {
@@ -317,27 +304,32 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
 }
 
 /**
- * The error to report when producing the files threw `e`: a problem of a file sent before it, if
- * `synthesize()` would have raised that first (the Flux tree is checked before Phase 0, charts...).
+ * The error to report when producing the files threw `e`: a problem of a file sent before it if
+ * the in-memory path would have raised that first (it renders each file when added and checks
+ * the Flux tree's substitutions once the tree is complete).
  */
-async function failWith(writer: SynthWriter, sentBefore: number | undefined, e: unknown): Promise<unknown> {
+async function failWith(writer: SynthWriter, e: unknown, fluxChecked: boolean): Promise<unknown> {
+  const sentBefore = writer.sent;
   let error = e;
-  if (sentBefore !== undefined) {
-    try {
-      error = firstProblem(await writer.end(), sentBefore) ?? e;
-    } catch {
-      // the writer thread failed too: report the synthesis error
-    }
+  try {
+    error = firstProblem(await writer.end(), sentBefore, fluxChecked) ?? e;
+  } catch {
+    // the writer thread failed too: report the synthesis error
   }
   await writer.abort();
   return error;
 }
 
-/** The problem `synthesize()` raises first among files sent before `sentBefore`, in its order. */
-function firstProblem(v: Verdict, sentBefore: number): Error | undefined {
-  if (v.fluxRenderError) return new Error(v.fluxRenderError.message);
-  if (v.substitution) return CatalystError.at('sovereign', v.substitution.message);
-  if (v.laterRenderError && v.laterRenderError.seq < sentBefore) return new Error(v.laterRenderError.message);
+/**
+ * The problem the in-memory path raises first among the files sent before `sentBefore`:
+ * rendering errors as the files come, the substitution check at the end of the Flux tree (if
+ * it was reached: `fluxChecked`).
+ */
+function firstProblem(v: Verdict, sentBefore: number, fluxChecked: boolean): Error | undefined {
+  const render = v.renderError && v.renderError.seq < sentBefore ? v.renderError : undefined;
+  if (render && render.seq < v.fluxFiles) return new Error(render.message);
+  if (fluxChecked && v.substitution) return CatalystError.at('sovereign', v.substitution.message);
+  if (render) return new Error(render.message);
   return undefined;
 }
 

@@ -108,12 +108,8 @@ function labels(bp: Blueprint): Record<string, string> {
   };
 }
 
-/**
- * Builds every Flux object of the Sovereign and checks placement rules. `onSlot` sees each
- * Blueprint's slot as soon as it is complete (before the checks across slots: a caller that
- * writes it must discard it if this throws).
- */
-export function buildFluxTree(sov: Sovereign, onSlot?: (slot: SlotOutput) => void): FluxTree {
+/** Builds every Flux object of the Sovereign and checks placement rules. */
+export function buildFluxTree(sov: Sovereign): FluxTree {
   const clusterDir = `flux/clusters/${sov.props.fqdn}`;
   const issues = new IssueCollector();
   const warnings: string[] = [];
@@ -179,9 +175,7 @@ export function buildFluxTree(sov: Sovereign, onSlot?: (slot: SlotOutput) => voi
       }
     }
     const primary = hasRelease(sov, bp) ? bp.publishedName : undefined;
-    const slot: SlotOutput = { blueprint: bp, fileName, kit, infrastructure, overlays, helmRelease: primary };
-    slots.push(slot);
-    onSlot?.(slot);
+    slots.push({ blueprint: bp, fileName, kit, infrastructure, overlays, helmRelease: primary });
   }
   issues.throwIfAny();
 
