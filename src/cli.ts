@@ -291,21 +291,30 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await run(argv);
   } catch (e) {
-    if (isCatalystError(e)) {
-      for (const issue of e.issues) process.stderr.write(`error: ${formatIssue(issue)}\n`);
-      return 1;
-    }
-    if (e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (e instanceof UserProgramError) {
-      process.stderr.write(`error in your program: ${e.message}\n`);
-      return 3;
-    }
-    process.stderr.write(`internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
-    return 70;
+    return report(e);
+  } finally {
+    // Only if synthesis loaded it: a writer thread must not outlive the command.
+    const writer = require.cache[require.resolve('./synth-writer')]?.exports as typeof import('./synth-writer') | undefined;
+    await writer?.stopWriterThreads();
   }
+}
+
+/** Prints an error of the command and returns its exit code. */
+function report(e: unknown): number {
+  if (isCatalystError(e)) {
+    for (const issue of e.issues) process.stderr.write(`error: ${formatIssue(issue)}\n`);
+    return 1;
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (e instanceof UserProgramError) {
+    process.stderr.write(`error in your program: ${e.message}\n`);
+    return 3;
+  }
+  process.stderr.write(`internal error (please report): ${(e as Error)?.stack ?? String(e)}\n`);
+  return 70;
 }
 
 if (require.main === module) {

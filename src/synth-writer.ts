@@ -24,6 +24,17 @@ const BACKLOG = 2 * BATCH;
 /** The writer thread's script. Absent when the library runs from its TypeScript sources (tests). */
 const WORKER_SCRIPT = path.join(__dirname, 'synth-worker.js');
 
+/** Writer threads not yet exited. */
+const live = new Set<SynthWriter>();
+
+/**
+ * Aborts every writer thread still running. The CLI calls it last: a thread left running would
+ * keep the process alive, and its output must not be committed by nobody's decision.
+ */
+export async function stopWriterThreads(): Promise<void> {
+  await Promise.all([...live].map((w) => w.abort()));
+}
+
 /** The main thread's end of the writer thread. */
 export class SynthWriter {
   /** Starts the writer thread for `outDir`; undefined when the library runs from its TypeScript sources. */
@@ -51,9 +62,11 @@ export class SynthWriter {
     this.progress = new Int32Array(progress);
     const data: WriterData = { out: outDir, progress };
     this.worker = new Worker(WORKER_SCRIPT, { workerData: data });
+    live.add(this);
     this.worker.on('message', (m: FromWriter) => this.deliver(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
+      live.delete(this);
       if (!this.finished) this.fail(new Error(`the writer thread stopped (exit code ${code})`));
     });
   }

@@ -150,6 +150,34 @@ describe('catalyst synth on a writer thread writes and fails as the in-memory pa
     }
   });
 
+  test("a Blueprint of the program that throws after the thread took over: the user's error, nothing written", () => {
+    const file = path.join(dir, 'throws-in-tenant.js');
+    fs.writeFileSync(file, `const { Sovereign, use, Blueprint, blueprintSpec, strictObject, app } = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'index.js'))});
+const make = (name, overlays) => { class B extends Blueprint { overlays(scope) { overlays(scope); } } B.spec = blueprintSpec({ name, version: '1.0.0', section: 'pts-test', card: { title: name, summary: name }, upstream: [], namespace: name, values: strictObject({}), defaults: {} }); return B; };
+const Fine = make('fine', () => undefined);
+const Boom = make('boom', () => { throw new TypeError('boom in a tenant overlay'); });
+module.exports = () => new Sovereign({ fqdn: 'writer.sovereign.test', org: { name: 'Writer', email: 'ops@writer.test' }, includeKit: false, blueprints: [use(Fine)],
+  organizations: [{ name: 'acme', environments: [{ type: 'dev', applications: [app('fine', Fine), app('boom', Boom)] }] }] });
+`);
+    // The thread takes over at the second file, before the tenants are built.
+    const results = ([2, 'inline'] as const).map((mode) => {
+      const out = path.join(tempDir('catalyst-writer-'), 'out');
+      fs.cpSync(previous, out, { recursive: true });
+      const r = synth(mode, ['--app', file, '--out', out]);
+      return { ...r, tree: tree(out), siblings: settled(fs.readdirSync(path.dirname(out))) };
+    });
+    for (const r of results) {
+      expect(r.code).toBe(3);
+      expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+        `error in your program: ${file}: a Blueprint of your program threw while synthesizing:`,
+        'TypeError: boom in a tenant overlay',
+        expect.stringContaining(file),
+      ]);
+      expect(r.tree).toEqual(tree(previous));
+      expect(r.siblings).toEqual(['out']);
+    }
+  });
+
   test('a failed synth keeps the spare skeleton of directories for the next one', async () => {
     const out = path.join(tempDir('catalyst-writer-'), 'out');
     const spare = path.join(path.dirname(out), '.out.spare');
