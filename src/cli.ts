@@ -17,6 +17,7 @@ import { compileCacheStats, installCompileCache } from './compile-cache';
 import { formatIssue, isCatalystError } from './errors';
 import type { Sovereign } from './sovereign';
 import type { SynthResult, SynthSummary } from './synth';
+import { deferOptimization } from './tiering';
 
 /*
  * Each command requires the modules it needs when it runs: start-up time is most of a small
@@ -318,7 +319,9 @@ function report(e: unknown): number {
 }
 
 if (require.main === module) {
-  installCompileCache();
+  // Commands that synthesize start without TurboFan (src/tiering.ts); a large synthesis turns it on.
+  const synthesizes = ['synth', 'validate', 'graph'].includes(process.argv[2] ?? '');
+  installCompileCache({ v8Flags: synthesizes ? deferOptimization() : [] });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

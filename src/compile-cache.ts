@@ -28,6 +28,7 @@ import * as fs from 'fs';
 import { Module } from 'module';
 import * as os from 'os';
 import * as path from 'path';
+import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as zlib from 'zlib';
 
@@ -108,6 +109,12 @@ export interface CompileCacheOptions {
   readonly dir?: string;
   /** Files below these directories, or in any node_modules, use the cache (default: this package's). */
   readonly roots?: readonly string[];
+  /**
+   * V8 flags the caller set at run time before installing (src/tiering.ts). V8 rejects code
+   * caches made under other flags, so they key the cache file, and they are set again before the
+   * cache is written at exit (the run may have changed them since).
+   */
+  readonly v8Flags?: readonly string[];
 }
 
 /**
@@ -135,7 +142,8 @@ function install(options: CompileCacheOptions): boolean {
   const dir = options.dir ?? (setting || defaultDir());
   if (!dir) return false;
   const writable = writableDir(dir);
-  const key = crypto.createHash('sha1').update([FORMAT, process.execPath, process.version, process.arch, process.platform, flags, process.env.NODE_PATH ?? ''].join('\0')).digest('hex').slice(0, 16);
+  const v8Flags = options.v8Flags ?? [];
+  const key = crypto.createHash('sha1').update([FORMAT, process.execPath, process.version, process.arch, process.platform, flags, v8Flags.join(' '), process.env.NODE_PATH ?? ''].join('\0')).digest('hex').slice(0, 16);
   const file = path.join(dir, `${key}.bin`);
   const pack = readPack(file);
   // Read-only and empty: nothing to gain.
@@ -245,6 +253,7 @@ function install(options: CompileCacheOptions): boolean {
   process.once('exit', () => {
     if (!writable || (!learned && stats.rejected === 0 && stats.misses === 0)) return;
     try {
+      for (const f of v8Flags) v8.setFlagsFromString(f);
       writePack(file, pack, compiled, resolutions, probes);
     } catch {
       // read-only or full file system, a race with another process: the next run loads as Node does

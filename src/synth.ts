@@ -12,6 +12,7 @@ import { Sovereign } from './sovereign';
 import type { Verdict } from './synth-protocol';
 import { SynthWriter } from './synth-writer';
 import { tenantObjects } from './tenants';
+import { allowOptimization } from './tiering';
 import { blueprintResource } from './writers/blueprint-cr';
 import { chartRecipes } from './writers/chart';
 import { buildFluxTree, checkUnique, EmittedObject, FluxTree, releaseObjects } from './writers/flux';
@@ -168,8 +169,17 @@ export function summarize(sov: Sovereign, produced: Produced, phases: SynthPhase
  * Makes every file of a Sovereign's output, in a fixed order, and hands each to `sink`. Throws
  * a CatalystError for a problem of the model; the files already added must then be discarded.
  */
-export function produceFiles(sov: Sovereign, sink: FileSink): Produced {
+export function produceFiles(sov: Sovereign, target: FileSink): Produced {
   const dir = `flux/clusters/${sov.props.fqdn}`;
+  let files = 0;
+  const sink: FileSink = {
+    add: (path, recipe) => {
+      // A large output: the rest of the run is long enough for TurboFan to pay (src/tiering.ts).
+      if (++files === WRITER_THREAD_FILES) allowOptimization();
+      target.add(path, recipe);
+    },
+    fluxComplete: () => target.fluxComplete(),
+  };
   const flux = buildFluxTree(sov);
   const kitFiles: string[] = [];
   const infraFiles: string[] = [];

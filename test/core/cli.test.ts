@@ -398,4 +398,27 @@ describe('load cache of the catalyst command and the library', () => {
     expect(fs.readdirSync(cache)).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.bin$/)]);
     expect(run(cache)).toEqual(plain);
   });
+
+  test('a synth that turns TurboFan on midway (src/tiering.ts) leaves a cache the next small synth accepts', () => {
+    const cache = tempDir();
+    const work = tempDir();
+    const large = path.join(work, 'large.js');
+    // 50 Organizations: past WRITER_THREAD_FILES, where the CLI turns TurboFan on.
+    fs.writeFileSync(large, `module.exports = () => require(${JSON.stringify(path.join(ROOT, 'lib', 'examples', 'large.js'))}).largeSovereign(50);\n`);
+    const run = (args: string[]) => {
+      const stats = path.join(work, 'stats.json');
+      const r = spawnSync(process.execPath, [CLI, 'synth', '--out', path.join(work, 'out'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CATALYST_COMPILE_CACHE: cache, CATALYST_STATS: stats } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return JSON.parse(fs.readFileSync(stats, 'utf8')) as { files: number; loadCache: { hits: number; misses: number; rejected: number } };
+    };
+    const first = run(['--app', large]);
+    expect(first.files).toBeGreaterThan(1000);
+    expect(first.loadCache.misses).toBeGreaterThan(0);
+    // Written at exit under the flags the run started with: V8 accepts it (it rejects data made
+    // under other flags). The example also loads Phase 0's modules, which the first run did not.
+    const next = run([]);
+    expect(next.loadCache.rejected).toBe(0);
+    expect(next.loadCache.hits).toBeGreaterThan(300);
+  });
 });
