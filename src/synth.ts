@@ -10,7 +10,7 @@ import { writeAtomically } from './output';
 import { FileRecipe, HEADER, renderFile, substitutionProblem } from './render';
 import { Sovereign } from './sovereign';
 import type { Verdict } from './synth-protocol';
-import { SynthWriter } from './synth-writer';
+import type { SynthWriter } from './synth-writer';
 import { tenantObjects } from './tenants';
 import { allowOptimization } from './tiering';
 import { blueprintResource } from './writers/blueprint-cr';
@@ -272,7 +272,9 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
       if (writer) return threaded.add(file, recipe);
       memory.add(file, recipe);
       if (mode !== 'off' && ++added >= (mode === 'on' ? 1 : mode === 'auto' ? WRITER_THREAD_FILES : mode)) {
-        writer = SynthWriter.start(outDir);
+        // Required here: a small synthesis never loads worker_threads (~3 ms).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        writer = (require('./synth-writer') as typeof import('./synth-writer')).SynthWriter.start(outDir);
         if (writer) memory.drainInto(threaded);
         else mode = 'off';
       }
