@@ -3,8 +3,9 @@
  *
  * A small synthesis is over before TurboFan's background compiles pay off. On the 2-core
  * reference machine they compete with the main thread: for the whole catalog (580 objects),
- * wall time was 550 → 460 ms and CPU time 710 → 490 ms without TurboFan (medians of 15
- * interleaved runs). A synthesis of 157,000 objects is ~20% slower without it, though. So the
+ * CPU time was ~730 → ~530 ms without TurboFan and wall time 0–16% less (medians of 25
+ * interleaved runs, three sittings). A synthesis of 157,000 objects is ~20% slower without it,
+ * though. So the
  * CLI starts with TurboFan off, and `produceFiles` turns it on once an output grows large.
  * Flags the user gave Node for the compilers are left alone.
  */
