@@ -319,8 +319,9 @@ function report(e: unknown): number {
 }
 
 if (require.main === module) {
-  // Commands that synthesize start without TurboFan (src/tiering.ts); a large synthesis turns it on.
-  const synthesizes = ['synth', 'validate', 'graph'].includes(process.argv[2] ?? '');
+  // Commands that synthesize start without TurboFan (src/tiering.ts); a large synthesis turns it
+  // on. Not `graph`: it makes no files, so nothing would turn TurboFan on for a large SVG layout.
+  const synthesizes = ['synth', 'validate'].includes(process.argv[2] ?? '');
   installCompileCache({ v8Flags: synthesizes ? deferOptimization() : [] });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
