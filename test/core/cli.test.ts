@@ -2,27 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeAtomically } from '../../src/output';
-import { ROOT, tempDir } from '../support/tools';
+import { readTree, ROOT, tempDir } from '../support/tools';
 
 const CLI = path.join(ROOT, 'lib', 'src', 'cli.js');
 
 function catalyst(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Snapshot of a directory tree: path → content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function writeApp(dir: string, name: string, body: string): string {
@@ -55,7 +41,7 @@ describe('catalyst CLI (compiled lib/)', () => {
     const b = path.join(tempDir(), 'b');
     expect(catalyst(['synth', '--out', a]).code).toBe(0);
     expect(catalyst(['synth', '--out', b]).code).toBe(0);
-    expect(tree(a)).toEqual(tree(b));
+    expect(readTree(a)).toEqual(readTree(b));
   });
 
   test('a user program (JS) is loaded with --app; bad input exits 1 with one line per problem and leaves old output intact', () => {
@@ -63,7 +49,7 @@ describe('catalyst CLI (compiled lib/)', () => {
     const out = path.join(dir, 'out');
     const good = writeApp(dir, 'good.js', `${appHeader}module.exports = () => new Sovereign({ fqdn: 'cli.sovereign.test', org: { name: 'A', email: 'a@b.test' } });\n`);
     expect(catalyst(['synth', '--app', good, '--out', out]).code).toBe(0);
-    const before = tree(out);
+    const before = readTree(out);
     const bad = writeApp(dir, 'bad.js', `${appHeader}module.exports = () => new Sovereign({ fqdn: 'BAD', org: { name: 'A', email: 'nope' } });\n`);
     const r = catalyst(['synth', '--app', bad, '--out', out]);
     expect(r.code).toBe(1);
@@ -71,7 +57,7 @@ describe('catalyst CLI (compiled lib/)', () => {
       expect.stringMatching(/^error: sovereign\.fqdn: must be a lowercase fully-qualified domain name/),
       'error: sovereign.org.email: must be an e-mail address such as ops@example.com (got "nope")',
     ]);
-    expect(tree(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
   });
 
   test('a TypeScript program works through ts-node', () => {
@@ -129,7 +115,7 @@ describe('atomic output', () => {
     const parent = tempDir();
     const out = path.join(parent, 'out');
     writeAtomically(out, new Map([['a.txt', 'old a'], ['sub/b.txt', 'old b']]));
-    const before = tree(out);
+    const before = readTree(out);
     let n = 0;
     expect(() =>
       writeAtomically(out, new Map([['a.txt', 'new a'], ['sub/b.txt', 'new b'], ['c.txt', 'c']]), {
@@ -138,7 +124,7 @@ describe('atomic output', () => {
         },
       }),
     ).toThrow('disk full (simulated)');
-    expect(tree(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['out']);
   });
 
@@ -146,7 +132,7 @@ describe('atomic output', () => {
     const out = path.join(tempDir(), 'out');
     writeAtomically(out, new Map([['stale.txt', 'x']]));
     writeAtomically(out, new Map([['fresh.txt', 'y']]));
-    expect(tree(out)).toEqual({ 'fresh.txt': 'y', '.catalyst-owned.json': expect.stringContaining('fresh.txt') });
+    expect(readTree(out)).toEqual({ 'fresh.txt': 'y', '.catalyst-owned.json': expect.stringContaining('fresh.txt') });
   });
 });
 
@@ -157,9 +143,9 @@ describe('output into a directory with foreign files (a Flux repo checkout)', ()
     fs.writeFileSync(path.join(out, 'README.md'), 'mine');
     fs.writeFileSync(path.join(out, 'flux', 'notes.txt'), 'also mine');
     writeAtomically(out, new Map([['flux/a.yaml', 'a1'], ['flux/old/b.yaml', 'b1']]));
-    expect(tree(out)).toMatchObject({ 'README.md': 'mine', 'flux/notes.txt': 'also mine', 'flux/a.yaml': 'a1', 'flux/old/b.yaml': 'b1' });
+    expect(readTree(out)).toMatchObject({ 'README.md': 'mine', 'flux/notes.txt': 'also mine', 'flux/a.yaml': 'a1', 'flux/old/b.yaml': 'b1' });
     writeAtomically(out, new Map([['flux/a.yaml', 'a2'], ['flux/c.yaml', 'c2']]));
-    const after = tree(out);
+    const after = readTree(out);
     expect(after['README.md']).toBe('mine');
     expect(after['flux/notes.txt']).toBe('also mine');
     expect(after['flux/a.yaml']).toBe('a2');
@@ -174,9 +160,9 @@ describe('output into a directory with foreign files (a Flux repo checkout)', ()
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'README.md'), 'mine');
     writeAtomically(out, new Map([['a.yaml', 'a1']]));
-    const before = tree(out);
+    const before = readTree(out);
     expect(() => writeAtomically(out, new Map([['a.yaml', 'a2'], ['b.yaml', 'b2']]), { afterFile: () => { throw new Error('crash'); } })).toThrow('crash');
-    expect(tree(out)).toEqual(before);
+    expect(readTree(out)).toEqual(before);
   });
 
   test('paths escaping the output directory are refused', () => {
@@ -391,7 +377,7 @@ describe('load cache of the catalyst command and the library', () => {
       const r = spawnSync(process.execPath, [CLI, 'synth', '--out', out], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CATALYST_COMPILE_CACHE: setting } });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      return tree(out);
+      return readTree(out);
     };
     const plain = run('off');
     expect(run(cache)).toEqual(plain);

@@ -7,7 +7,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, tempDir } from '../support/tools';
+import { readTree, ROOT, tempDir } from '../support/tools';
 
 const CLI = path.join(ROOT, 'lib', 'src', 'cli.js');
 
@@ -22,19 +22,7 @@ function synth(mode: Mode, args: string[]) {
 }
 
 /** Every file below `dir` (path → content), or undefined if there is no such directory. */
-function tree(dir: string): Record<string, string> | undefined {
-  if (!fs.existsSync(dir)) return undefined;
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
+const tree = (dir: string): Record<string, string> | undefined => (fs.existsSync(dir) ? readTree(dir) : undefined);
 
 const req = (m: string) => JSON.stringify(require.resolve(m, { paths: [ROOT] }));
 

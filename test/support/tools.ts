@@ -18,6 +18,21 @@ export function tempDir(prefix = 'catalyst-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** Every file below `dir`: relative path → content (a symlink as `-> target`, not followed). */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isSymbolicLink()) out[path.relative(dir, p)] = `-> ${fs.readlinkSync(p)}`;
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 /** Synthesizes a Sovereign into a fresh temp dir; returns the dir and the result. */
 export function synthToDisk(sov: Sovereign): { dir: string; result: SynthResult } {
   const result = synthesize(sov);
