@@ -48,7 +48,6 @@ export interface Verdict {
   readonly files: number;
   readonly bytes: number;
   readonly serialiseMs: number;
-  readonly writeMs: number;
   /** Writing into the temporary directory failed (the output cannot be committed). */
   readonly writeError?: { readonly message: string; readonly stack?: string };
 }

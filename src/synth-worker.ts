@@ -27,12 +27,10 @@ const progress = new Int32Array(progressBuffer);
 const files = new Map<string, FileState>();
 let writer: OutputWriter | undefined;
 let writeError: { message: string; stack?: string } | undefined;
-let inFlux = true;
 /** Files sent before the `flux` message. */
 let fluxFiles: number | undefined;
 let seq = 0;
 let serialiseMs = 0;
-let writeMs = 0;
 
 try {
   writer = new OutputWriter(out);
@@ -61,16 +59,14 @@ function addFile(path: string, recipe: FileRecipe | { readonly error: string }):
     seq: n,
     bytes: Buffer.byteLength(text),
     tokens: scanTokens(text),
-    substitution: inFlux ? substitutionProblem(path, text) : undefined,
+    substitution: fluxFiles === undefined ? substitutionProblem(path, text) : undefined,
   });
   if (writer && !writeError) {
-    const w = performance.now();
     try {
       writer.add(path, text);
     } catch (e) {
       writeError = describe(e);
     }
-    writeMs += performance.now() - w;
   }
 }
 
@@ -87,7 +83,7 @@ function verdict(): Verdict {
     if (f.tokens.length) tokens.push([path, f.tokens]);
   }
   tokens.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { renderError, substitution, fluxFiles: fluxFiles ?? seq, tokens, files: files.size, bytes, serialiseMs, writeMs, writeError };
+  return { renderError, substitution, fluxFiles: fluxFiles ?? seq, tokens, files: files.size, bytes, serialiseMs, writeError };
 }
 
 port.on('message', (m: ToWriter) => {
@@ -99,7 +95,6 @@ port.on('message', (m: ToWriter) => {
       }
       break;
     case 'flux':
-      inFlux = false;
       fluxFiles = seq;
       break;
     case 'end':

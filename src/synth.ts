@@ -137,16 +137,18 @@ function synthesizeOnce(sov: Sovereign): SynthResult {
   const started = performance.now();
   const sink = new MemorySink();
   const produced = produceFiles(sov, sink);
+  return checkedInMemory(sov, sink, produced, started);
+}
+
+/** The files of an in-memory synthesis, sorted and checked for token-like strings, with their summary. */
+function checkedInMemory(sov: Sovereign, sink: MemorySink, produced: Produced, started: number): SynthResult {
   const sorted = new Map([...sink.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   // No token-like string may leave the program (src/audit.ts): fail the synth, naming the file.
   assertNoTokens(sorted, outputOwner(sov, produced.flux));
   let bytes = 0;
   for (const c of sorted.values()) bytes += Buffer.byteLength(c);
-  const total = performance.now() - started;
-  return {
-    files: sorted,
-    ...summarize(sov, produced, { build: total - sink.serialiseMs - produced.phase0Ms, serialise: sink.serialiseMs, phase0: produced.phase0Ms }, sorted.size, bytes),
-  };
+  const build = performance.now() - started - sink.serialiseMs - produced.phase0Ms;
+  return { files: sorted, ...summarize(sov, produced, { build, serialise: sink.serialiseMs, phase0: produced.phase0Ms }, sorted.size, bytes) };
 }
 
 /** The summary of a synthesis whose files were counted and measured elsewhere. */
@@ -289,14 +291,10 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
   }
   const built = performance.now();
   if (!writer) {
-    const sorted = new Map([...memory.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    assertNoTokens(sorted, outputOwner(sov, produced.flux));
-    let bytes = 0;
-    for (const c of sorted.values()) bytes += Buffer.byteLength(c);
+    const { files, ...summary } = checkedInMemory(sov, memory, produced, started);
     const checked = performance.now();
-    writeAtomically(outDir, sorted);
-    const phases = { build: checked - started - memory.serialiseMs - produced.phase0Ms, serialise: memory.serialiseMs, phase0: produced.phase0Ms };
-    return { summary: summarize(sov, produced, phases, sorted.size, bytes), times: { write: performance.now() - checked } };
+    writeAtomically(outDir, files);
+    return { summary, times: { write: performance.now() - checked } };
   }
   let verdict: Verdict;
   try {
