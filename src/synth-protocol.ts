@@ -13,10 +13,13 @@ export interface WriterData {
   readonly progress: SharedArrayBuffer;
 }
 
-/** A file: its recipe, or the message of the error that rendering it on the main thread raised. */
+/**
+ * A file: its recipe, or the message of the error that rendering it on the main thread raised
+ * (`user`: the program gave a value YAML cannot hold; see renderProblem).
+ */
 export interface WriterFile {
   readonly path: string;
-  readonly recipe: FileRecipe | { readonly error: string };
+  readonly recipe: FileRecipe | { readonly error: string; readonly user?: boolean };
 }
 
 /** Main thread → writer thread, in this order: files, `flux` once, more files, `end`, then `commit` or `abort`. */
@@ -34,6 +37,10 @@ export type ToWriter =
 export interface FileProblem {
   readonly seq: number;
   readonly message: string;
+  /** The file, relative to the output directory. */
+  readonly path: string;
+  /** The program's problem (a value YAML cannot hold), not the library's. */
+  readonly user?: boolean;
 }
 
 export interface Verdict {

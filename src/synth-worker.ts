@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import { OutputWriter } from './output';
-import { FileRecipe, renderFile, substitutionProblem } from './render';
+import { FileRecipe, renderFile, renderProblem, substitutionProblem } from './render';
 import type { ToWriter, Verdict, WriterData } from './synth-protocol';
 import { scanTokens, TokenHit } from './tokens';
 
@@ -18,6 +18,8 @@ interface FileState {
   readonly tokens: readonly TokenHit[];
   readonly substitution?: string;
   readonly renderError?: string;
+  /** renderError is the program's problem (see renderProblem). */
+  readonly userError?: boolean;
 }
 
 const port = parentPort!;
@@ -42,16 +44,22 @@ function describe(e: unknown): { message: string; stack?: string } {
   return { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
 }
 
-function addFile(path: string, recipe: FileRecipe | { readonly error: string }): void {
+function addFile(path: string, recipe: FileRecipe | { readonly error: string; readonly user?: boolean }): void {
   const n = seq++;
   const t = performance.now();
   let text: string;
   try {
-    if ('error' in recipe) throw new Error(recipe.error);
-    text = renderFile(recipe);
-  } catch (e) {
-    files.set(path, { seq: n, bytes: 0, tokens: [], renderError: describe(e).message });
-    return;
+    if ('error' in recipe) {
+      files.set(path, { seq: n, bytes: 0, tokens: [], renderError: recipe.error, userError: recipe.user });
+      return;
+    }
+    try {
+      text = renderFile(recipe);
+    } catch (e) {
+      const problem = renderProblem(path, recipe, e);
+      files.set(path, { seq: n, bytes: 0, tokens: [], renderError: problem ?? describe(e).message, userError: problem !== undefined });
+      return;
+    }
   } finally {
     serialiseMs += performance.now() - t;
   }
@@ -78,8 +86,8 @@ function verdict(): Verdict {
   const tokens: Array<[string, readonly TokenHit[]]> = [];
   for (const [path, f] of files) {
     bytes += f.bytes;
-    if (f.renderError !== undefined && (renderError === undefined || f.seq < renderError.seq)) renderError = { seq: f.seq, message: f.renderError };
-    if (f.substitution !== undefined) substitution ??= { seq: f.seq, message: f.substitution };
+    if (f.renderError !== undefined && (renderError === undefined || f.seq < renderError.seq)) renderError = { seq: f.seq, message: f.renderError, path, user: f.userError };
+    if (f.substitution !== undefined) substitution ??= { seq: f.seq, message: f.substitution, path };
     if (f.tokens.length) tokens.push([path, f.tokens]);
   }
   tokens.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

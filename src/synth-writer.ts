@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { FileRecipe, renderFile } from './render';
+import { FileRecipe, renderFile, renderProblem } from './render';
 import type { FromWriter, ToWriter, Verdict, WriterData, WriterFile } from './synth-protocol';
 
 /** Files per message. */
@@ -109,7 +109,7 @@ export class SynthWriter {
     const here = ('json' in recipe && !recipe.plain) || this.posted - Atomics.load(this.progress, 0) > BACKLOG;
     if (here && !('text' in recipe)) {
       const t = performance.now();
-      this.batch.push({ path: file, recipe: rendered(recipe) });
+      this.batch.push({ path: file, recipe: rendered(file, recipe) });
       this.renderMs += performance.now() - t;
     } else {
       this.batch.push({ path: file, recipe });
@@ -130,7 +130,7 @@ export class SynthWriter {
         try {
           this.post({ t: 'files', files: [f] });
         } catch {
-          this.post({ t: 'files', files: [{ path: f.path, recipe: rendered(f.recipe as FileRecipe) }] });
+          this.post({ t: 'files', files: [{ path: f.path, recipe: rendered(f.path, f.recipe as FileRecipe) }] });
         }
       }
     }
@@ -174,10 +174,11 @@ export class SynthWriter {
 }
 
 /** A file rendered on the main thread: its text, or the error rendering it raised (reported in order by the writer thread). */
-function rendered(recipe: FileRecipe): WriterFile['recipe'] {
+function rendered(file: string, recipe: FileRecipe): WriterFile['recipe'] {
   try {
     return { text: renderFile(recipe) };
   } catch (e) {
-    return { error: (e as Error)?.message ?? String(e) };
+    const problem = renderProblem(file, recipe, e);
+    return problem ? { error: problem, user: true } : { error: (e as Error)?.message ?? String(e) };
   }
 }

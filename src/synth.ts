@@ -7,9 +7,9 @@
 import { assertNoTokens, outputOwner, tokenIssues } from './audit';
 import { CatalystError } from './errors';
 import { writeAtomically } from './output';
-import { FileRecipe, HEADER, renderFile, substitutionProblem } from './render';
+import { FileRecipe, FileValueError, HEADER, renderFile, renderProblem, substitutionProblem } from './render';
 import { Sovereign } from './sovereign';
-import type { Verdict } from './synth-protocol';
+import type { FileProblem, Verdict } from './synth-protocol';
 import type { SynthWriter } from './synth-writer';
 import { tenantObjects } from './tenants';
 import { allowOptimization } from './tiering';
@@ -57,6 +57,11 @@ export interface SynthResult extends SynthSummary {
  * (substitutionProblem) when fluxComplete() is called, or reports them then.
  */
 export interface FileSink {
+  /**
+   * The Flux tree is built; files follow. A sink that reports a file's problem later (the
+   * writer thread) keeps it to name the Blueprint or Organization that wrote the file.
+   */
+  fluxBuilt?(flux: FluxTree): void;
   add(path: string, recipe: FileRecipe): void;
   /** Every Flux-tree file has been added; Phase 0, blueprint.yaml, charts and platform.json follow. */
   fluxComplete(): void;
@@ -94,8 +99,15 @@ class MemorySink implements FileSink {
 
   add(path: string, recipe: FileRecipe): void {
     const t = performance.now();
-    const text = renderFile(recipe);
-    this.serialiseMs += performance.now() - t;
+    let text: string;
+    try {
+      text = renderFile(recipe);
+    } catch (e) {
+      const problem = renderProblem(path, recipe, e);
+      throw problem ? new FileValueError(path, problem) : e;
+    } finally {
+      this.serialiseMs += performance.now() - t;
+    }
     this.files.set(path, text);
   }
 
@@ -174,15 +186,20 @@ export function summarize(sov: Sovereign, produced: Produced, phases: SynthPhase
 export function produceFiles(sov: Sovereign, target: FileSink): Produced {
   const dir = `flux/clusters/${sov.props.fqdn}`;
   let files = 0;
+  const flux = buildFluxTree(sov);
+  target.fluxBuilt?.(flux);
   const sink: FileSink = {
     add: (path, recipe) => {
       // A large output: the rest of the run is long enough for TurboFan to pay (src/tiering.ts).
       if (++files === WRITER_THREAD_FILES) allowOptimization();
-      target.add(path, recipe);
+      try {
+        target.add(path, recipe);
+      } catch (e) {
+        throw e instanceof FileValueError ? CatalystError.at(outputOwner(sov, flux)(e.file), e.message) : e;
+      }
     },
     fluxComplete: () => target.fluxComplete(),
   };
-  const flux = buildFluxTree(sov);
   const kitFiles: string[] = [];
   const infraFiles: string[] = [];
   for (const slot of flux.slots) {
@@ -262,6 +279,7 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
   let writer: SynthWriter | undefined;
   let fluxSent = false;
   let added = 0;
+  let ownerOf: ((file: string) => string) | undefined;
   const threaded: FileSink = {
     add: (file, recipe) => writer!.send(file, recipe),
     fluxComplete: () => {
@@ -270,6 +288,9 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
     },
   };
   const sink: FileSink = {
+    fluxBuilt: (flux) => {
+      ownerOf = outputOwner(sov, flux);
+    },
     add: (file, recipe) => {
       if (writer) return threaded.add(file, recipe);
       memory.add(file, recipe);
@@ -287,7 +308,7 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
   try {
     produced = produceFiles(sov, sink);
   } catch (e) {
-    throw writer ? await failWith(writer, e, fluxSent) : e;
+    throw writer ? await failWith(writer, e, fluxSent, ownerOf) : e;
   }
   const built = performance.now();
   if (!writer) {
@@ -299,7 +320,7 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
   let verdict: Verdict;
   try {
     verdict = await writer.end();
-    const problem = firstProblem(verdict, Infinity, true) ?? tokenProblem(verdict, sov, produced);
+    const problem = firstProblem(verdict, Infinity, true, ownerOf) ?? tokenProblem(verdict, sov, produced);
     if (problem) throw problem;
     if (verdict.writeError) throw Object.assign(new Error(verdict.writeError.message), { stack: verdict.writeError.stack });
   } catch (e) {
@@ -318,11 +339,11 @@ export async function synthesizeInto(sov: Sovereign, outDir: string, mode: Write
  * the in-memory path would have raised that first (it renders each file when added and checks
  * the Flux tree's substitutions once the tree is complete).
  */
-async function failWith(writer: SynthWriter, e: unknown, fluxChecked: boolean): Promise<unknown> {
+async function failWith(writer: SynthWriter, e: unknown, fluxChecked: boolean, ownerOf: ((file: string) => string) | undefined): Promise<unknown> {
   const sentBefore = writer.sent;
   let error = e;
   try {
-    error = firstProblem(await writer.end(), sentBefore, fluxChecked) ?? e;
+    error = firstProblem(await writer.end(), sentBefore, fluxChecked, ownerOf) ?? e;
   } catch {
     // the writer thread failed too: report the synthesis error
   }
@@ -335,11 +356,13 @@ async function failWith(writer: SynthWriter, e: unknown, fluxChecked: boolean): 
  * rendering errors as the files come, the substitution check at the end of the Flux tree (if
  * it was reached: `fluxChecked`).
  */
-function firstProblem(v: Verdict, sentBefore: number, fluxChecked: boolean): Error | undefined {
+function firstProblem(v: Verdict, sentBefore: number, fluxChecked: boolean, ownerOf: ((file: string) => string) | undefined): Error | undefined {
   const render = v.renderError && v.renderError.seq < sentBefore ? v.renderError : undefined;
-  if (render && render.seq < v.fluxFiles) return new Error(render.message);
+  // As MemorySink and produceFiles raise it: the program's value names its writer, anything else is ours.
+  const renderFailure = (p: FileProblem) => (p.user ? CatalystError.at(ownerOf?.(p.path) ?? 'sovereign', p.message) : new Error(p.message));
+  if (render && render.seq < v.fluxFiles) return renderFailure(render);
   if (fluxChecked && v.substitution) return CatalystError.at('sovereign', v.substitution.message);
-  if (render) return new Error(render.message);
+  if (render) return renderFailure(render);
   return undefined;
 }
 

@@ -161,9 +161,7 @@ function cached(cache: Map<string, string>, s: string, suffix: string): string {
 }
 
 function numberScalar(value: number): string {
-  if (!Number.isFinite(value)) {
-    throw new Error(`cannot write ${value} as YAML: only finite numbers are allowed`);
-  }
+  if (!Number.isFinite(value)) throw new InvalidValue(String(value));
   return String(value);
 }
 
@@ -219,20 +217,56 @@ function stringLine(s: string, depth: number): string {
 }
 
 /**
- * An invalid value (a function, a symbol, `undefined` in a list...) found during emission. The
- * path to it is collected while the error unwinds, so that emission tracks no path at all.
+ * A value the emitter cannot write: what JSON cannot hold (a function, a symbol, a bigint,
+ * `undefined` in a list, a non-finite number), or an object with nothing of its own to write.
+ * Such values come from the program, never from the library: synthesis reports this as a
+ * problem of the program, naming the file and the object (see renderProblem in render.ts).
+ */
+export class UnwritableValueError extends Error {
+  constructor(
+    /** What the value is: `bigint`, `symbol`, `NaN`, `Infinity`, `an object with only inherited keys`... */
+    readonly what: string,
+    /** Where it is inside the document (`data.n`, `spec.ports[0]`); empty for the document itself. */
+    readonly valuePath: string,
+    /** Which document of a stream (from 0); undefined for a single document. */
+    readonly document: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnwritableValueError';
+  }
+}
+
+/**
+ * An invalid value found during emission. The path to it is collected while the error unwinds,
+ * so that emission tracks no path at all; emitting() turns it into an UnwritableValueError.
  */
 class InvalidValue {
   /** Path segments, outermost first: keys, and list indices as numbers. */
   readonly segments: Array<string | number> = [];
+  /** Which document of a stream. */
+  document: number | undefined;
   constructor(readonly typeName: string) {}
 
-  message(): string {
+  path(): string {
     let p = '';
     for (const s of this.segments) p = typeof s === 'number' ? `${p}[${s}]` : p ? `${p}.${s}` : s;
-    return `cannot write ${this.typeName} at ${p || '<root>'} as YAML`;
+    return p;
+  }
+
+  error(): UnwritableValueError {
+    const p = this.path();
+    // Non-finite numbers keep the message they always had (the reference emitter's).
+    const message = /^(?:NaN|-?Infinity)$/.test(this.typeName)
+      ? `cannot write ${this.typeName} as YAML: only finite numbers are allowed`
+      : this.typeName === INHERITED_ONLY
+        ? 'cannot write an object whose only keys are inherited as a YAML list item'
+        : `cannot write ${this.typeName} at ${p || '<root>'} as YAML`;
+    return new UnwritableValueError(this.typeName, p, this.document, message);
   }
 }
+
+const INHERITED_ONLY = 'an object with only inherited keys';
 
 /** Ports, replica counts, percentages: most numbers in manifests are small integers. */
 const SMALL_INT_LINES: string[] = [];
@@ -299,7 +333,7 @@ function emitObject(obj: JsonObject, depth: number, firstLine: string): void {
   }
   if (lead === firstLine && firstLine !== ind) {
     // Only inherited keys: there is no first line to put the dash on. Plain data never gets here.
-    throw new Error('cannot write an object whose only keys are inherited as a YAML list item');
+    throw new InvalidValue(INHERITED_ONLY);
   }
 }
 
@@ -384,7 +418,7 @@ function emitting(write: () => void): string {
     FLATTEN.test(out);
     return out;
   } catch (e) {
-    if (e instanceof InvalidValue) throw new Error(e.message());
+    if (e instanceof InvalidValue) throw e.error();
     throw e;
   } finally {
     buf = saved;
@@ -402,7 +436,13 @@ export function toYamlStream(values: readonly JsonValue[]): string {
     for (let i = 0; i < values.length; i++) {
       if (i > 0) buf += '---\n';
       // A hole in a sparse list is an empty document, as Array.prototype.join writes it.
-      if (i in values) emitDocument(values[i]);
+      if (!(i in values)) continue;
+      try {
+        emitDocument(values[i]);
+      } catch (e) {
+        if (e instanceof InvalidValue) e.document = i;
+        throw e;
+      }
     }
   });
 }

@@ -88,6 +88,32 @@ export const cases: BadInputCase[] = [
     issues: [{ path: 'sovereign.blueprints[0]', message: /^flux\/clusters\/bad\.sovereign\.test\/bootstrap-kit\/leaks-key\.yaml line \d+ contains what looks like a PEM private key \(----…\); secrets must never be written into the output/ }],
     exactly: false,
   },
+  // Values YAML cannot hold are the program's mistake, not an internal error (exit 1, not 70).
+  {
+    name: 'a bigint in an overlay object',
+    make: sov(manifests('big', (s) => new ApiObject(s, 'cfg', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { n: 10n } }))),
+    issues: [{ path: 'sovereign.blueprints[0]', message: /^flux\/clusters\/bad\.sovereign\.test\/bootstrap-kit\/big\.yaml: ConfigMap big\/cfg at data\.n is a bigint, which YAML cannot hold; only strings, finite numbers, booleans, null, lists and plain objects can be written$/ }],
+  },
+  {
+    name: 'NaN in a list of an overlay object, in the second Blueprint',
+    make: sov(manifests('fine', configMap('ok')), manifests('nan', (s) => new ApiObject(s, 'w', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w' }, data: { ratios: [1, Number.NaN] } }))),
+    issues: [{ path: 'sovereign.blueprints[1]', message: /bootstrap-kit\/nan\.yaml: ConfigMap nan\/w at data\.ratios\[1\] is NaN, which YAML cannot hold/ }],
+  },
+  {
+    name: 'a symbol in an overlay object',
+    make: sov(manifests('sym', (s) => new ApiObject(s, 'w', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', labels: { tier: Symbol('web') as unknown as string } } }))),
+    issues: [{ path: 'sovereign.blueprints[0]', message: /ConfigMap sym\/w at metadata\.labels\.tier is a symbol, which YAML cannot hold/ }],
+  },
+  {
+    name: 'a bigint in an Application of an Organization',
+    make: () => new Sovereign({
+      fqdn: FQDN,
+      org: ORG,
+      includeKit: false,
+      organizations: [{ name: 'acme', environments: [{ type: 'dev', applications: [app('w', manifests('big-app', (s) => new ApiObject(s, 'cfg', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { n: 1n } })))] }] }],
+    }),
+    issues: [{ path: /^sovereign\.organizations\[0\]/, message: /ConfigMap [\w-]+\/cfg at data\.n is a bigint, which YAML cannot hold/ }],
+  },
 ];
 
 badInputSuite('objects in the output', cases);

@@ -132,8 +132,19 @@ describe('catalyst synth on a writer thread writes and fails as the in-memory pa
     const app = program(dir, 'bigint.js', "blueprints.subst = (s) => cm(s, 'c1', { u: '${S}' }); blueprints.value = (s) => cm(s, 'c2', { n: 10n });");
     for (const modes of [['thread', 'inline'], [1, 'inline'], [3, 'inline']] as const) {
       const r = both((out) => ['--app', app, '--out', out], previous, modes);
-      expect(r.code).toBe(70);
-      expect(r.stderr).toMatch(/cannot write bigint at data\.n as YAML/);
+      // The program's mistake, named by its Blueprint and field (not an internal error).
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: sovereign\.blueprints\[1\]: flux\/clusters\/writer\.sovereign\.test\/bootstrap-kit\/value\.yaml: ConfigMap value\/c2 at data\.n is a bigint, which YAML cannot hold/);
+      expect(r.tree).toEqual(r.before);
+    }
+  });
+
+  test('a value the thread cannot be sent (a symbol): rendered on the main thread, reported as the program\'s, as inline', () => {
+    const app = program(dir, 'symbol.js', "blueprints.first = (s) => cm(s, 'c1', { a: 'b' }); blueprints.sym = (s) => cm(s, 'c2', { s: Symbol('x') });");
+    for (const modes of [['thread', 'inline'], [1, 'inline']] as const) {
+      const r = both((out) => ['--app', app, '--out', out], previous, modes);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: sovereign\.blueprints\[1\]: \S+\/bootstrap-kit\/sym\.yaml: ConfigMap sym\/c2 at data\.s is a symbol, which YAML cannot hold/);
       expect(r.tree).toEqual(r.before);
     }
   });
