@@ -140,6 +140,18 @@ for (const s of sets) fs.writeFileSync(path.join(outDir, s.file), s.docs.map((d)
   return { chart, floorInput, floorScript, docs };
 }
 
+/**
+ * The same synthesis in a process that loaded the library and the program beforehand: what a
+ * launcher that started from a heap snapshot, or a warm process, could at best reach while each
+ * synth still starts a Node process. Measured for the sizes where start-up dominates (S, M).
+ */
+interface PreloadedResult {
+  /** In-process: loading the library, the CLI and the program's modules (compile cache on, as under the CLI). */
+  readonly loadMs: number;
+  /** In-process: the `catalyst synth` command itself, everything already loaded (first run in the process). */
+  readonly synthMs: number;
+}
+
 interface SizeResult {
   readonly size: string;
   readonly description: string;
@@ -155,6 +167,27 @@ interface SizeResult {
   readonly floorMs: number;
   readonly synthOverHelm: number;
   readonly synthOverFloor: number;
+  readonly preloaded?: PreloadedResult;
+}
+
+/** A script that loads everything `catalyst synth` needs, then runs it in-process and prints the two times. */
+function preloadProbe(app: string | undefined, out: string, work: string, name: string): string {
+  const lib = (m: string) => JSON.stringify(path.join(ROOT, 'lib', ...m.split('/')));
+  const file = path.join(work, `preload-${name}.js`);
+  fs.writeFileSync(file, `'use strict';
+const t0 = performance.now();
+// As the CLI starts: the load cache, and TurboFan deferred (src/tiering.ts).
+require(${lib('src/compile-cache.js')}).installCompileCache({ v8Flags: require(${lib('src/tiering.js')}).deferOptimization() });
+for (const m of [${['src/index.js', 'src/synth.js', 'src/output.js', 'src/render.js', 'src/yaml.js', 'src/sovereign.js', 'examples/sovereign.js'].map(lib).join(', ')}]) require(m);
+${app ? `require(${JSON.stringify(app)});` : ''}
+const cli = require(${lib('src/cli.js')});
+const t1 = performance.now();
+cli.main(['synth', '--out', ${JSON.stringify(out)}${app ? `, '--app', ${JSON.stringify(app)}` : ''}]).then((code) => {
+  if (code !== 0) process.exit(code);
+  process.stderr.write(JSON.stringify({ loadMs: t1 - t0, synthMs: performance.now() - t1 }));
+});
+`);
+  return file;
 }
 
 function benchSize(size: Size, runs: number, work: string): SizeResult {
@@ -173,16 +206,25 @@ function benchSize(size: Size, runs: number, work: string): SizeResult {
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
   const floorRun = () => timeProcess(process.execPath, [peers.floorScript, peers.floorInput, path.join(work, `floor-${size.name}`)]).ms;
+  const probe = size.orgs === 0 ? preloadProbe(app, path.join(work, `preloaded-${size.name}`), work, size.name) : undefined;
+  const preloadedRun = (): PreloadedResult => {
+    const r = spawnSync(process.execPath, [probe!], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`preloaded synth failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
+    return JSON.parse(r.stderr) as PreloadedResult;
+  };
   helmRun();
   floorRun();
+  if (probe) preloadedRun();
   // Round-robin, so that a slow spell of this shared machine weighs on all three alike.
   const results: RunStats[] = [];
   const helmTimes: number[] = [];
   const floorTimes: number[] = [];
+  const preloaded: PreloadedResult[] = [];
   for (let i = 0; i < runs; i++) {
     results.push(synthOnce(app, out));
     helmTimes.push(helmRun());
     floorTimes.push(floorRun());
+    if (probe) preloaded.push(preloadedRun());
   }
 
   const synthMs = median(results.map((r) => r.wallMs));
@@ -205,6 +247,7 @@ function benchSize(size: Size, runs: number, work: string): SizeResult {
     floorMs,
     synthOverHelm: synthMs / helmMs,
     synthOverFloor: synthMs / floorMs,
+    ...(probe ? { preloaded: { loadMs: median(preloaded.map((p) => p.loadMs)), synthMs: median(preloaded.map((p) => p.synthMs)) } } : {}),
   };
 }
 
@@ -300,6 +343,21 @@ function report(results: readonly SizeResult[], startup: StartupResult | undefin
   const xl = results.find((r) => r.size === 'XL');
   if (l && xl) lines.push(`Linearity: XL/L synth time = ${(xl.synthMs / l.synthMs).toFixed(2)} for ${(xl.objects / l.objects).toFixed(1)}× the objects.`, '');
   if (startup) lines.push(`Start-up: \`node -e 0\` ${fmtMs(startup.nodeMs)}; importing the library ${fmtMs(startup.importMs)} (in-process, median of ${args.runs}).`, '');
+  const pre = results.filter((r) => r.preloaded);
+  if (pre.length) {
+    lines.push(
+      'Where the small sizes spend their time. "preloaded": the same synth in a process that loaded the library, the CLI and the program first (in-process times, same runs). Node start + preloaded synth is what a launcher from a heap snapshot, or anything else that still starts one Node process per synth, could at best reach:',
+      '',
+      '| size | Node start | loading (preloaded) | synth, all loaded | Node start + synth | helm template | that / helm |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...pre.map((r) => {
+        const p = r.preloaded!;
+        const bound = (startup?.nodeMs ?? 0) + p.synthMs;
+        return `| ${r.size} | ${startup ? fmtMs(startup.nodeMs) : '-'} | ${fmtMs(p.loadMs)} | ${fmtMs(p.synthMs)} | ${fmtMs(bound)} | ${fmtMs(r.helmMs)} | ${(bound / r.helmMs).toFixed(2)} |`;
+      }),
+      '',
+    );
+  }
   const t = targets(results, startup);
   if (t.length) {
     lines.push('| target (issue #9) | limit | measured | |', '|---|---|---|---|', ...t.map((x) => `| ${x.what} | ${x.target} | ${x.measured} | ${x.met ? 'met' : '**missed**'} |`), '');
