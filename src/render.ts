@@ -58,8 +58,24 @@ export function renderProblem(path: string, recipe: FileRecipe, e: unknown): str
   const doc = 'stream' in recipe ? (e.document !== undefined ? recipe.stream[e.document] : undefined) : 'yaml' in recipe ? recipe.yaml : undefined;
   const object = describeObject(doc);
   const where = e.valuePath ? (object ? `${object} at ${e.valuePath}` : e.valuePath) : object ?? 'the document';
-  const what = /^(?:NaN|-?Infinity|undefined)$/.test(e.what) || e.what.startsWith('an ') ? e.what : `a ${e.what}`;
-  return `${path}: ${where} is ${what}, which YAML cannot hold; only strings, finite numbers, booleans, null, lists and plain objects can be written`;
+  return `${path}: ${where} is ${e.what}, which YAML cannot hold; only strings, finite numbers, booleans, null, lists and plain objects can be written`;
+}
+
+/** Why a file could not be rendered, as a message that can travel between threads. */
+export interface RenderFailure {
+  readonly error: string;
+  /** The program gave a value YAML cannot hold (see renderProblem); otherwise the library failed. */
+  readonly user?: boolean;
+}
+
+/** The text of the file at `path`, or why it cannot be rendered. */
+export function renderOutcome(path: string, recipe: FileRecipe): { readonly text: string } | RenderFailure {
+  try {
+    return { text: renderFile(recipe) };
+  } catch (e) {
+    const problem = renderProblem(path, recipe, e);
+    return problem ? { error: problem, user: true } : { error: (e as Error)?.message ?? String(e) };
+  }
 }
 
 /** `ConfigMap apps/settings` for a Kubernetes object, undefined for anything else. */

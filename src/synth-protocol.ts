@@ -2,7 +2,7 @@
  * Messages between `catalyst synth`'s main thread (src/synth-writer.ts) and its writer thread
  * (src/synth-worker.ts). Types only.
  */
-import type { FileRecipe } from './render';
+import type { FileRecipe, RenderFailure } from './render';
 import type { TokenHit } from './tokens';
 
 /** The writer thread's `workerData`. */
@@ -13,13 +13,10 @@ export interface WriterData {
   readonly progress: SharedArrayBuffer;
 }
 
-/**
- * A file: its recipe, or the message of the error that rendering it on the main thread raised
- * (`user`: the program gave a value YAML cannot hold; see renderProblem).
- */
+/** A file: its recipe, or why rendering it on the main thread failed. */
 export interface WriterFile {
   readonly path: string;
-  readonly recipe: FileRecipe | { readonly error: string; readonly user?: boolean };
+  readonly recipe: FileRecipe | RenderFailure;
 }
 
 /** Main thread → writer thread, in this order: files, `flux` once, more files, `end`, then `commit` or `abort`. */

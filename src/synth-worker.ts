@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import { OutputWriter } from './output';
-import { FileRecipe, renderFile, renderProblem, substitutionProblem } from './render';
+import { FileRecipe, RenderFailure, renderOutcome, substitutionProblem } from './render';
 import type { ToWriter, Verdict, WriterData } from './synth-protocol';
 import { scanTokens, TokenHit } from './tokens';
 
@@ -44,25 +44,16 @@ function describe(e: unknown): { message: string; stack?: string } {
   return { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
 }
 
-function addFile(path: string, recipe: FileRecipe | { readonly error: string; readonly user?: boolean }): void {
+function addFile(path: string, recipe: FileRecipe | RenderFailure): void {
   const n = seq++;
   const t = performance.now();
-  let text: string;
-  try {
-    if ('error' in recipe) {
-      files.set(path, { seq: n, bytes: 0, tokens: [], renderError: recipe.error, userError: recipe.user });
-      return;
-    }
-    try {
-      text = renderFile(recipe);
-    } catch (e) {
-      const problem = renderProblem(path, recipe, e);
-      files.set(path, { seq: n, bytes: 0, tokens: [], renderError: problem ?? describe(e).message, userError: problem !== undefined });
-      return;
-    }
-  } finally {
-    serialiseMs += performance.now() - t;
+  const outcome = 'error' in recipe ? recipe : renderOutcome(path, recipe);
+  serialiseMs += performance.now() - t;
+  if ('error' in outcome) {
+    files.set(path, { seq: n, bytes: 0, tokens: [], renderError: outcome.error, userError: outcome.user });
+    return;
   }
+  const text = outcome.text;
   files.set(path, {
     seq: n,
     bytes: Buffer.byteLength(text),

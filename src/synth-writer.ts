@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { FileRecipe, renderFile, renderProblem } from './render';
+import { FileRecipe, renderOutcome } from './render';
 import type { FromWriter, ToWriter, Verdict, WriterData, WriterFile } from './synth-protocol';
 
 /** Files per message. */
@@ -109,7 +109,7 @@ export class SynthWriter {
     const here = ('json' in recipe && !recipe.plain) || this.posted - Atomics.load(this.progress, 0) > BACKLOG;
     if (here && !('text' in recipe)) {
       const t = performance.now();
-      this.batch.push({ path: file, recipe: rendered(file, recipe) });
+      this.batch.push({ path: file, recipe: renderOutcome(file, recipe) });
       this.renderMs += performance.now() - t;
     } else {
       this.batch.push({ path: file, recipe });
@@ -130,7 +130,7 @@ export class SynthWriter {
         try {
           this.post({ t: 'files', files: [f] });
         } catch {
-          this.post({ t: 'files', files: [{ path: f.path, recipe: rendered(f.path, f.recipe as FileRecipe) }] });
+          this.post({ t: 'files', files: [{ path: f.path, recipe: renderOutcome(f.path, f.recipe as FileRecipe) }] });
         }
       }
     }
@@ -170,15 +170,5 @@ export class SynthWriter {
       this.finished = true;
       await this.worker.terminate().catch(() => undefined);
     }
-  }
-}
-
-/** A file rendered on the main thread: its text, or the error rendering it raised (reported in order by the writer thread). */
-function rendered(file: string, recipe: FileRecipe): WriterFile['recipe'] {
-  try {
-    return { text: renderFile(recipe) };
-  } catch (e) {
-    const problem = renderProblem(file, recipe, e);
-    return problem ? { error: problem, user: true } : { error: (e as Error)?.message ?? String(e) };
   }
 }

@@ -224,7 +224,7 @@ function stringLine(s: string, depth: number): string {
  */
 export class UnwritableValueError extends Error {
   constructor(
-    /** What the value is: `bigint`, `symbol`, `NaN`, `Infinity`, `an object with only inherited keys`... */
+    /** What the value is, as a sentence says it: `a bigint`, `a symbol`, `undefined`, `NaN`, `an object with only inherited keys`. */
     readonly what: string,
     /** Where it is inside the document (`data.n`, `spec.ports[0]`); empty for the document itself. */
     readonly valuePath: string,
@@ -256,13 +256,16 @@ class InvalidValue {
 
   error(): UnwritableValueError {
     const p = this.path();
+    const t = this.typeName;
     // Non-finite numbers keep the message they always had (the reference emitter's).
-    const message = /^(?:NaN|-?Infinity)$/.test(this.typeName)
-      ? `cannot write ${this.typeName} as YAML: only finite numbers are allowed`
-      : this.typeName === INHERITED_ONLY
+    const nonFinite = t === 'NaN' || t === 'Infinity' || t === '-Infinity';
+    const message = nonFinite
+      ? `cannot write ${t} as YAML: only finite numbers are allowed`
+      : t === INHERITED_ONLY
         ? 'cannot write an object whose only keys are inherited as a YAML list item'
-        : `cannot write ${this.typeName} at ${p || '<root>'} as YAML`;
-    return new UnwritableValueError(this.typeName, p, this.document, message);
+        : `cannot write ${t} at ${p || '<root>'} as YAML`;
+    const what = nonFinite || t === 'undefined' || t === INHERITED_ONLY ? t : `a ${t}`;
+    return new UnwritableValueError(what, p, this.document, message);
   }
 }
 
